@@ -1,0 +1,52 @@
+//! `nextgap`: find, explain, rank and fix AWS security anti-patterns.
+
+mod discover;
+mod explain;
+mod iac;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "nextgap", version, about = "Find, explain, rank and fix AWS security anti-patterns", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan CloudFormation / SAM templates (files, directories, or `-` for stdin).
+    Iac(iac::IacArgs),
+    /// List the rules.
+    Rules(explain::RulesArgs),
+    /// Explain a rule: what, why, the fix with a snippet, and references.
+    Explain(explain::ExplainArgs),
+}
+
+/// Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage error or nothing scanned.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Iac(args) => iac::run(args),
+        Command::Rules(args) => explain::rules(args),
+        Command::Explain(args) => explain::explain(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("nextgap: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Runs rules over a model and turns hits into findings: configuration (enable, disable,
+//! re-grade) and suppressions written in resource `Metadata`.
+
+use crate::{registry, Hits, Rule};
+use nextgap_findings::{Finding, Location, ScanError, Severity};
+use nextgap_model::{Model, Node, Resource};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// `nextgap.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub rules: RulesConfig,
+    #[serde(default)]
+    pub scan: ScanConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Rule ids, names or family ids to turn off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Rule ids, names or family ids to turn on (also rules that are off by default).
+    /// When set, wins over `disable` for the rules it names.
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// New severity per rule id or name.
+    #[serde(default)]
+    pub severity: HashMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanConfig {
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Config {
+    /// Parses and validates: every rule named must exist, every severity must be valid.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
+        for name in config.rules.disable.iter().chain(&config.rules.enable) {
+            if crate::find(name).is_none() && nextgap_findings::Family::get(name).is_none() {
+                return Err(ConfigError(format!("unknown rule or family `{name}`")));
+            }
+        }
+        for (rule, sev) in &config.rules.severity {
+            if crate::find(rule).is_none() {
+                return Err(ConfigError(format!("unknown rule `{rule}` in [rules.severity]")));
+            }
+            if Severity::parse(sev).is_none() {
+                return Err(ConfigError(format!("severity `{sev}` for `{rule}` is not one of info, low, medium, high, critical")));
+            }
+        }
+        Ok(config)
+    }
+
+    fn names(list: &[String], rule: &Rule) -> bool {
+        list.iter().any(|n| {
+            n.eq_ignore_ascii_case(rule.meta.id) || n.eq_ignore_ascii_case(rule.meta.name) || n.eq_ignore_ascii_case(rule.meta.family)
+        })
+    }
+
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        if Self::names(&self.rules.enable, rule) {
+            return true;
+        }
+        rule.meta.default_enabled && !Self::names(&self.rules.disable, rule)
+    }
+
+    pub fn severity(&self, rule: &Rule) -> Severity {
+        self.rules
+            .severity
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(rule.meta.id) || k.eq_ignore_ascii_case(rule.meta.name))
+            .and_then(|(_, v)| Severity::parse(v))
+            .unwrap_or(rule.meta.severity)
+    }
+
+    /// The enabled rules.
+    pub fn rules(&self) -> Vec<&'static Rule> {
+        registry().iter().copied().filter(|r| self.is_enabled(r)).collect()
+    }
+}
+
+/// What checking one model gave.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+    /// Suppressions that were ignored (no reason, unknown rule) and similar warnings.
+    pub warnings: Vec<ScanError>,
+}
+
+/// Runs `rules` on `model`.
+pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> Outcome {
+    let mut outcome = Outcome::default();
+    let suppressions: Vec<Vec<Suppression>> =
+        model.resources.iter().map(|r| suppressions_of(model, r, &mut outcome.warnings)).collect();
+    for rule in rules {
+        let mut hits = Hits::new(model);
+        (rule.check)(model, &mut hits);
+        for hit in hits.into_vec() {
+            if suppressions[hit.resource].iter().any(|s| s.covers(rule)) {
+                outcome.suppressed += 1;
+                continue;
+            }
+            let res = &model.resources[hit.resource];
+            let mut finding = Finding {
+                rule_id: rule.meta.id.into(),
+                rule_name: rule.meta.name.into(),
+                family: rule.meta.family.into(),
+                severity: config.severity(rule),
+                title: rule.meta.title.into(),
+                message: hit.message,
+                location: Location {
+                    file: model.origin.clone(),
+                    line: hit.pos.line,
+                    column: hit.pos.column,
+                    logical_id: res.logical_id.clone(),
+                    resource_type: res.resource_type.clone(),
+                    arn: res.arn.clone(),
+                    path: hit.path,
+                },
+                evidence: hit.evidence,
+                fix: rule.meta.fix.into(),
+                references: rule.meta.references(),
+                fingerprint: String::new(),
+            };
+            finding.compute_fingerprint();
+            outcome.findings.push(finding);
+        }
+    }
+    dedup(&mut outcome.findings);
+    outcome
+}
+
+/// A rule may see the same problem twice through `Fn::If` branches; keep one finding per
+/// rule, resource and path.
+fn dedup(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.rule_id.clone(), f.location.logical_id.clone(), f.location.path.clone(), f.message.clone())));
+}
+
+/// One suppression read from a resource's `Metadata`.
+struct Suppression {
+    /// A nextgap rule id/name, or a checkov/cfn_nag id mapped through the equivalence lists.
+    id: String,
+}
+
+impl Suppression {
+    fn covers(&self, rule: &Rule) -> bool {
+        let m = &rule.meta;
+        self.id.eq_ignore_ascii_case(m.id)
+            || self.id.eq_ignore_ascii_case(m.name)
+            || m.checkov.iter().chain(m.cfn_nag).any(|e| e.eq_ignore_ascii_case(&self.id))
+    }
+}
+
+/// Reads the three suppression forms. They live in `Metadata`, which survives
+/// `aws cloudformation package`, unlike comments.
+fn suppressions_of(model: &Model, res: &Resource, warnings: &mut Vec<ScanError>) -> Vec<Suppression> {
+    let Some(meta) = &res.metadata else { return vec![] };
+    let mut out = Vec::new();
+    let forms = [("nextgap", "suppress", "rule", true), ("cfn_nag", "rules_to_suppress", "id", false), ("checkov", "skip", "id", false)];
+    for (tool, list_key, id_key, reason_required) in forms {
+        for item in meta.get(tool).and_then(|t| t.get(list_key)).map(Node::items).unwrap_or_default() {
+            let Some(id) = item.get(id_key).and_then(Node::scalar_text) else {
+                warnings.push(warning(model, item, &format!("{tool} suppression on {} has no `{id_key}`; ignored", res.logical_id)));
+                continue;
+            };
+            let reason = item.get("reason").or(item.get("comment")).and_then(Node::scalar_text).unwrap_or_default();
+            if reason_required && reason.trim().is_empty() {
+                warnings.push(warning(model, item, &format!("suppression of {id} on {} has no reason; ignored", res.logical_id)));
+                continue;
+            }
+            if tool == "nextgap" && crate::find(&id).is_none() {
+                warnings.push(warning(model, item, &format!("suppression names unknown rule {id} on {}", res.logical_id)));
+            }
+            out.push(Suppression { id });
+        }
+    }
+    out
+}
+
+fn warning(model: &Model, node: &Node, message: &str) -> ScanError {
+    ScanError { file: model.origin.clone(), line: node.pos.line, column: node.pos.column, message: format!("warning: {message}") }
+}

@@ -1,0 +1,14 @@
+//! Rules by anti-pattern group. Each group's `mod.rs` lists its rules, one line each.
+
+pub mod account;
+pub mod backup;
+pub mod data;
+pub mod gap;
+pub mod iam;
+pub mod net;
+pub mod outage;
+
+use crate::Rule;
+
+pub(crate) const GROUPS: &[&[&Rule]] =
+    &[account::RULES, backup::RULES, data::RULES, gap::RULES, iam::RULES, net::RULES, outage::RULES];
