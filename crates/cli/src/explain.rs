@@ -46,7 +46,7 @@ pub fn rules(args: RulesArgs) -> Result<u8> {
         }
         ListFormat::Text => {
             let mut table = Table::new();
-            table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+            table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
             table.set_header(["id", "name", "family", "severity", "title"]);
             for r in &rules {
                 let m = &r.meta;

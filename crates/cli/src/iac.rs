@@ -78,7 +78,7 @@ pub struct IacArgs {
 
 /// What one input gave.
 enum FileResult {
-    Checked { file: String, outcome: nextgap_rules::Outcome, resources: usize },
+    Checked { outcome: nextgap_rules::Outcome, resources: usize },
     Skipped(Skipped),
     Failed(ScanError),
 }
@@ -163,7 +163,7 @@ fn scan_one(input: &Input, limits: &Limits, rules: &[&'static Rule], config: &Co
     match loaded {
         Ok(Loaded::Template(model)) => {
             let resources = model.resources.len();
-            FileResult::Checked { file, outcome: check_model(&model, rules, config), resources }
+            FileResult::Checked { outcome: check_model(&model, rules, config), resources }
         }
         Ok(Loaded::NotATemplate { reason }) => FileResult::Skipped(Skipped { file, reason }),
         Err(e) => FileResult::Failed(ScanError { file: e.file, line: e.line, column: e.column, message: e.message }),
@@ -185,7 +185,7 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>, LoadError> {
 
 fn merge(report: &mut Report, result: FileResult) {
     match result {
-        FileResult::Checked { file: _, outcome, resources } => {
+        FileResult::Checked { outcome, resources } => {
             report.summary.files_scanned += 1;
             report.summary.resources += resources;
             report.summary.suppressed += outcome.suppressed;

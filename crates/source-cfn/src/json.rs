@@ -3,7 +3,7 @@
 //! jsonc-parser recurses once per nesting level, so the nesting depth is measured with a flat
 //! byte scan first and deep documents are refused before the parser sees them.
 
-use crate::{scalar, tags, text::LineIndex, LoadError, Limits};
+use crate::{scalar, tags, text::LineIndex, Limits, LoadError};
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use nextgap_model::{Key, Node, Value};
@@ -124,12 +124,18 @@ impl Converter<'_, '_> {
     }
 
     fn object(&mut self, pos: nextgap_model::Pos, object: ast::Object) -> Result<Node, Failure> {
-        let mut seen = HashSet::with_capacity(object.properties.len());
-        let mut entries = Vec::with_capacity(object.properties.len());
+        // Small objects (nearly all) are checked for duplicates by a scan, big ones by a set.
+        let mut seen = HashSet::new();
+        let big = object.properties.len() > 16;
+        let mut entries: Vec<(Key, Node)> = Vec::with_capacity(object.properties.len());
         for prop in object.properties {
             let key_pos = self.lines.pos(prop.range.start);
             let name = prop.name.into_string();
-            if !seen.insert(name.clone()) {
+            let duplicate = match big {
+                true => !seen.insert(name.clone()),
+                false => entries.iter().any(|(k, _)| k.name == name),
+            };
+            if duplicate {
                 let error = LoadError::new(self.file, key_pos, format!("duplicate key \"{name}\""));
                 return Err(Failure::Syntax(error));
             }

@@ -2,10 +2,14 @@
 //!
 //! The work is split in three steps, each with hard limits so that hostile input can neither
 //! crash nor hang the scanner:
-//! 1. parsing ([`yaml`], [`json`]) turns bytes into a [`Node`] tree with exact positions, short-form
-//!    tags and long-form intrinsics both becoming [`Value::Intrinsic`];
-//! 2. [`template`] decides whether the tree is a template and takes it apart;
-//! 3. [`resolve`] replaces intrinsics by what is knowable before deployment and nothing more.
+//! 1. parsing (modules `yaml`, `json`) turns bytes into a [`Node`] tree with exact positions,
+//!    short-form tags and long-form intrinsics both becoming [`Value::Intrinsic`]
+//!    ([`parse_document`] stops here);
+//! 2. `template` decides whether the tree is a template and takes it apart (`sam` applies SAM
+//!    `Globals`);
+//! 3. `resolve` replaces intrinsics by what is knowable before deployment and nothing more:
+//!    values, [`Value::ResourceRef`], [`Value::Choice`] for an undecidable `Fn::If`, else
+//!    [`Value::Unresolved`] saying what it was.
 
 mod json;
 mod resolve;
@@ -17,6 +21,7 @@ mod text;
 mod yaml;
 
 use nextgap_model::{Model, Node, Value};
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
@@ -58,7 +63,9 @@ pub enum Loaded {
     Template(Model),
     /// Parsed (or recognised as binary/empty) but not a CloudFormation template; the reason says
     /// why, for `--verbose` output.
-    NotATemplate { reason: String },
+    NotATemplate {
+        reason: String,
+    },
 }
 
 /// Bounds on the work one file may cause.
@@ -82,21 +89,47 @@ impl Default for Limits {
 /// Loads a template from bytes. `file` is used for error messages and as the model's origin;
 /// its extension matters only for `.json` (no YAML fallback when JSON parsing fails).
 pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> Result<Loaded, LoadError> {
+    match parse_document(file, bytes, limits)? {
+        Document::Tree(root) => Ok(template::build(file, root, limits)),
+        Document::Nothing { reason } => Ok(Loaded::NotATemplate { reason }),
+    }
+}
+
+/// A parsed file before template recognition and resolution.
+#[derive(Debug)]
+pub enum Document {
+    /// The (first) document, intrinsics as [`Value::Intrinsic`].
+    Tree(Node),
+    /// Binary, empty, or only comments.
+    Nothing { reason: String },
+}
+
+/// Parses bytes into a tree with positions, without resolving anything (for tools and tests
+/// that need the template as written).
+pub fn parse_document(file: &str, bytes: &[u8], limits: &Limits) -> Result<Document, LoadError> {
     if bytes.len() as u64 > limits.max_bytes {
         return Err(too_big(file, bytes.len() as u64, limits));
     }
-    if let Some(reason) = sniff_binary(bytes) {
-        return Ok(Loaded::NotATemplate { reason });
-    }
-    let text = text::decode_utf8(file, bytes)?;
-    let Some(first) = text.trim_start().chars().next() else {
-        return Ok(Loaded::NotATemplate { reason: "empty file".into() });
+    let text = match text::decode_utf16(file, bytes) {
+        Some(text) => Cow::Owned(text?),
+        None => match sniff_binary(bytes) {
+            Some(reason) => return Ok(Document::Nothing { reason }),
+            None => Cow::Borrowed(text::decode_utf8(file, bytes)?),
+        },
     };
-    let root = if first == '{' || first == '[' { parse_json_like(file, text, limits)? } else { yaml::parse(file, text, limits)? };
-    match root {
-        None => Ok(Loaded::NotATemplate { reason: "no YAML document (only comments or directives)".into() }),
-        Some(root) => Ok(template::build(file, root, limits)),
-    }
+    let text = text.as_ref();
+    let Some(first) = text.trim_start().chars().next() else {
+        return Ok(Document::Nothing { reason: "empty file".into() });
+    };
+    let root = if first == '{' || first == '[' {
+        parse_json_like(file, text, limits)?
+    } else {
+        yaml::parse(file, text, limits)?
+    };
+    Ok(match root {
+        Some(root) => Document::Tree(root),
+        None => Document::Nothing { reason: "no YAML document (only comments or directives)".into() },
+    })
 }
 
 /// Reads and loads a file, refusing (by its metadata, before reading) files over `max_bytes`.

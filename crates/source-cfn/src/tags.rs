@@ -5,8 +5,24 @@ use nextgap_model::{Key, Node, Value};
 
 /// Short-form tags that are spelled `Fn::<Tag>` in long form.
 const FN_TAGS: &[&str] = &[
-    "And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs", "GetAtt", "If", "ImportValue", "Join", "Length",
-    "Not", "Or", "Select", "Split", "Sub", "ToJsonString", "Transform",
+    "And",
+    "Base64",
+    "Cidr",
+    "Equals",
+    "FindInMap",
+    "GetAZs",
+    "GetAtt",
+    "If",
+    "ImportValue",
+    "Join",
+    "Length",
+    "Not",
+    "Or",
+    "Select",
+    "Split",
+    "Sub",
+    "ToJsonString",
+    "Transform",
 ];
 
 /// Intrinsic name for a local YAML tag (`!Sub` → `Fn::Sub`). Tags CloudFormation does not know

@@ -1,6 +1,6 @@
 //! Recognises a template and turns its sections into the model's resources and parameters.
 
-use crate::resolve::Resolver;
+use crate::resolve::{size_of, Budget, Resolver};
 use crate::{sam, Limits, Loaded};
 use nextgap_model::{Key, Model, Node, Parameter, Resource, Value};
 
@@ -24,20 +24,24 @@ pub fn build(file: &str, root: Node, limits: &Limits) -> Loaded {
         }
     };
     let has = |name: &str| entries.iter().any(|(k, _)| k.name == name);
+    let size = entries.iter().map(|(_, v)| size_of(v)).sum();
     if !has("Resources") && !has("AWSTemplateFormatVersion") && !has("Transform") {
         return not_template("a mapping without Resources, AWSTemplateFormatVersion or Transform".into());
     }
     let mut sections = split(entries);
     let parameters = sections.parameters.as_ref().map(parameters).unwrap_or_default();
     let mut resources = sections.resources.take().map(|r| r.value);
-    let mut resolver = Resolver::new(&sections, &parameters, resources.as_ref(), limits);
+    let budget = Budget::for_document(size, limits.max_nodes);
+    let mut resolver = Resolver::new(&sections, &parameters, resources.as_ref(), limits, budget);
     if sam::is_serverless(sections.transform.as_ref()) {
         if let (Some(globals), Some(Value::Map(resources))) = (&sections.globals, &mut resources) {
             sam::merge_globals(globals, resources, &mut resolver.budget);
         }
     }
     let resources = match resources {
-        Some(Value::Map(entries)) => entries.into_iter().filter_map(|(key, node)| resource(&mut resolver, key, node)).collect(),
+        Some(Value::Map(entries)) => {
+            entries.into_iter().filter_map(|(key, node)| resource(&mut resolver, key, node)).collect()
+        }
         _ => Vec::new(),
     };
     Loaded::Template(Model::new(file, resources, parameters))

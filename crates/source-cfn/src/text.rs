@@ -15,6 +15,32 @@ pub fn decode_utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError
     })
 }
 
+/// Text of a file that starts with a UTF-16 byte order mark (as Windows tools write it), or
+/// `None` for any other file.
+pub fn decode_utf16(file: &str, bytes: &[u8]) -> Option<Result<String, LoadError>> {
+    let little_endian = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units = bytes[2..].chunks(2).map(|pair| match (pair, little_endian) {
+        ([a, b], true) => u16::from_le_bytes([*a, *b]),
+        ([a, b], false) => u16::from_be_bytes([*a, *b]),
+        _ => 0xD800, // an odd trailing byte: reported like an unpaired surrogate
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                let message = format!("invalid UTF-16 near byte {}", 2 + 2 * i);
+                return Some(Err(LoadError::new(file, pos_in(&text, text.len()), message)));
+            }
+        }
+    }
+    Some(Ok(text))
+}
+
 /// Position of `offset` in `text`, measured from the start (for one-off positions).
 fn pos_in(text: &str, offset: usize) -> Pos {
     let before = &text[..offset];

@@ -3,27 +3,78 @@
 //! Building from events (instead of saphyr's own tree) keeps every tag, including tags on
 //! mappings and sequences, gives each node its position, and lets us bound the work: nesting is
 //! checked before a collection is opened (no recursion anywhere), and alias expansion is charged
-//! to the node budget before anything is copied, so a "billion laughs" file fails after
-//! `max_nodes` nodes instead of exhausting memory. saphyr itself limits flow nesting (`[[[`,
+//! before anything is copied. Copies made for aliases may add at most `10,000 + 4 × file size`
+//! nodes (a plain document has fewer nodes than bytes), so a "billion laughs" file fails after a
+//! few thousand copies instead of exhausting memory. CloudFormation itself rejects aliases. saphyr itself limits flow nesting (`[[[`,
 //! `{{{`) to 255 levels; block nesting needs ever deeper indentation and costs it nothing.
 
-use crate::{scalar, tags, text::clamp, LoadError, Limits};
+use crate::{scalar, tags, text::clamp, Limits, LoadError};
 use nextgap_model::{Key, Node, Pos, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Parses the first document of `text`; `None` when the stream has no document at all.
 pub fn parse(file: &str, text: &str, limits: &Limits) -> Result<Option<Node>, LoadError> {
-    let mut builder = Builder::new(file, limits);
+    let mut text = Cow::Borrowed(text);
+    for _ in 0..MAX_REINDENTS {
+        match parse_once(file, &text, limits) {
+            Err(Failure::Scan(e)) => match closing_bracket_line(&text, &e) {
+                Some(line_start) => text.to_mut().insert(line_start, ' '),
+                None => return Err(scan_error(file, &e)),
+            },
+            Err(Failure::Load(e)) => return Err(e),
+            Ok(root) => return Ok(root),
+        }
+    }
+    parse_once(file, &text, limits).map_err(|f| match f {
+        Failure::Scan(e) => scan_error(file, &e),
+        Failure::Load(e) => e,
+    })
+}
+
+/// Most closing brackets [`parse`] re-indents in one file.
+const MAX_REINDENTS: usize = 32;
+
+enum Failure {
+    Scan(ScanError),
+    Load(LoadError),
+}
+
+fn parse_once(file: &str, text: &str, limits: &Limits) -> Result<Option<Node>, Failure> {
+    let mut builder = Builder::new(file, limits, 10_000 + 4 * text.len());
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| scan_error(file, &e))?;
+        let (event, span) = event.map_err(Failure::Scan)?;
         match event {
             Event::DocumentEnd | Event::StreamEnd => break,
-            _ => builder.event(event, span)?,
+            _ => builder.event(event, span).map_err(Failure::Load)?,
         }
     }
     Ok(builder.root)
+}
+
+/// Templates often close a multi-line flow list at the indentation of its key:
+///
+/// ```yaml
+/// Command: [
+///   "echo", "hi"
+/// ]
+/// ```
+///
+/// YAML 1.2 wants the `]` indented further and saphyr refuses it, but PyYAML (cfn-lint,
+/// checkov) and CloudFormation accept it. For that one case the line is indented by a space and
+/// the text parsed again; the returned byte offset is where the line starts.
+fn closing_bracket_line(text: &str, e: &ScanError) -> Option<usize> {
+    if e.info() != "invalid indentation" {
+        return None;
+    }
+    let line_start = match e.marker().line() {
+        0 | 1 => 0,
+        n => text.match_indices('\n').nth(n - 2)?.0 + 1,
+    };
+    let line = text[line_start..].split('\n').next()?;
+    line.trim_start_matches([' ', '\t']).starts_with([']', '}']).then_some(line_start)
 }
 
 fn scan_error(file: &str, e: &ScanError) -> LoadError {
@@ -73,12 +124,14 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Built>,
     nodes: usize,
+    /// Nodes that alias expansion may still copy.
+    alias_budget: usize,
     root: Option<Node>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(file: &'a str, limits: &'a Limits) -> Self {
-        Builder { file, limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, root: None }
+    fn new(file: &'a str, limits: &'a Limits, alias_budget: usize) -> Self {
+        Builder { file, limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, alias_budget, root: None }
     }
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), LoadError> {
@@ -96,13 +149,20 @@ impl<'a> Builder<'a> {
     fn count(&mut self, pos: Pos, n: usize) -> Result<(), LoadError> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.limits.max_nodes {
-            let message = format!("more than {} nodes (YAML aliases expand to copies)", self.limits.max_nodes);
+            let message = format!("more than {} nodes", self.limits.max_nodes);
             return Err(LoadError::new(self.file, pos, message));
         }
         Ok(())
     }
 
-    fn scalar(&mut self, pos: Pos, text: &str, style: ScalarStyle, anchor: usize, tag: Option<&Tag>) -> Result<(), LoadError> {
+    fn scalar(
+        &mut self,
+        pos: Pos,
+        text: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+    ) -> Result<(), LoadError> {
         self.count(pos, 1)?;
         let node = Node::new(pos, scalar_value(pos, text, style, tag));
         self.finish(Built { node, size: 1, height: 0 }, anchor)
@@ -114,6 +174,11 @@ impl<'a> Builder<'a> {
         };
         let (size, height) = (target.size, target.height);
         self.check_depth(pos, self.stack.len() + height)?;
+        if size > self.alias_budget {
+            let message = "YAML aliases expand to too many nodes (more than 10,000 + 4 per byte of the file)";
+            return Err(LoadError::new(self.file, pos, message));
+        }
+        self.alias_budget -= size;
         self.count(pos, size)?;
         let mut node = self.anchors[&id].node.clone();
         node.pos = pos;
@@ -142,7 +207,7 @@ impl<'a> Builder<'a> {
         let mut height = frame.height + 1;
         let mut node = match frame.items {
             Items::Seq(items) => Node::new(frame.pos, Value::List(items)),
-            Items::Map(map) if frame.tag.is_some() => Node::new(frame.pos, Value::Map(map.entries)),
+            // `!Base64 {Fn::Sub: …}`: a tagged map can itself be a long-form function.
             Items::Map(map) => tags::map_or_intrinsic(frame.pos, map.entries),
         };
         if let Some(name) = frame.tag {

@@ -16,10 +16,10 @@ pub static RULE: Rule = Rule {
         fix_snippet: "SecurityGroupIngress:\n  - IpProtocol: tcp\n    FromPort: 22\n    ToPort: 22\n    CidrIp: 10.0.0.0/16  # your admin network, not 0.0.0.0/0",
         resource_types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
         cis: &["6.3", "6.4"],
-        fsbp: &["EC2.13", "EC2.53", "EC2.54"],
+        fsbp: &["EC2.13", "EC2.19"],
         well_architected: &["SEC05-BP02"],
         checkov: &["CKV_AWS_24"],
-        cfn_nag: &["W2", "W9", "F1000"],
+        cfn_nag: &["W2", "W9"],
         ..RuleMeta::DEFAULT
     },
     check,

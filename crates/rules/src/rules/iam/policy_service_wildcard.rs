@@ -1,0 +1,85 @@
+use crate::prelude::*;
+use nextgap_model::policy::Pattern;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "NG-IAM-103",
+        name: "iam-policy-service-wildcard",
+        family: "IAM-BROAD",
+        severity: Severity::Medium,
+        title: "IAM policy grants all actions of a sensitive service on every resource",
+        description: "An identity policy allows `service:*` on every resource for a service whose \
+            full control is close to owning the account or its data: `iam:*` and `sts:*` can \
+            create administrators, `kms:*` can schedule every key for deletion, `s3:*` and \
+            `dynamodb:*` can read and delete all data, `cloudtrail:*` can stop the audit trail, \
+            `ec2:*`, `lambda:*` and `cloudformation:*` can run code as other roles. A service-wide \
+            wildcard also picks up every action the service adds later. Only unconditioned \
+            statements are reported; conditions are not evaluated.",
+        fix: "Replace `service:*` with the actions the principal calls, and the `*` resource with \
+            the ARNs it uses.",
+        fix_snippet: "Statement:\n  - Effect: Allow\n    Action:\n      - kms:Decrypt\n      - kms:GenerateDataKey\n    Resource: !GetAtt DataKey.Arn",
+        resource_types: &[
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::Role",
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+            "AWS::Serverless::Function",
+        ],
+        fsbp: &["IAM.21"],
+        well_architected: &["SEC03-BP02"],
+        ..RuleMeta::DEFAULT
+    },
+    check,
+};
+
+/// `iam:*`, `S3:*`, `kms:**`: every action of one named sensitive service.
+fn sensitive_service_wildcard(pattern: &Pattern) -> Option<String> {
+    let Pattern::Known(text) = pattern else { return None };
+    let (service, action) = text.split_once(':')?;
+    let service = service.to_ascii_lowercase();
+    let all = !action.is_empty() && action.chars().all(|c| c == '*');
+    (all && super::actions::SENSITIVE_SERVICES.contains(&service.as_str())).then(|| text.clone())
+}
+
+fn check(model: &Model, out: &mut Hits) {
+    for doc in super::identity_docs(model) {
+        for stmt in &doc.statements {
+            let eligible = stmt.is_allow()
+                && !stmt.actions.negated
+                && !stmt.actions.is_star()
+                && stmt.resources.is_star()
+                && !stmt.has_condition();
+            if !eligible {
+                continue;
+            }
+            let found: Vec<String> = stmt.actions.patterns.iter().filter_map(sensitive_service_wildcard).collect();
+            if found.is_empty() {
+                continue;
+            }
+            out.add_at(
+                doc.resource,
+                &super::stmt_path(doc, stmt),
+                stmt.pos,
+                format!(
+                    "{} {} allows {} on every resource",
+                    super::doc_label(doc),
+                    super::stmt_label(stmt),
+                    found.join(", ")
+                ),
+                super::stmt_evidence(stmt),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+
+    #[test]
+    fn fixtures() {
+        crate::assert_fixture!(RULE, "fail.yaml", ["IamAll", "KmsAndS3"]);
+        crate::assert_fixture!(RULE, "pass.yaml", []);
+    }
+}
