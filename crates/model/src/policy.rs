@@ -191,9 +191,10 @@ impl Statement {
             .collect()
     }
 
-    /// Whether the statement is open to everyone (principal `*`).
+    /// Whether the statement is open to everyone: principal `*`, or `Allow` with
+    /// `NotPrincipal` (everyone except the few listed).
     pub fn is_public(&self) -> bool {
-        self.principal.as_ref().is_some_and(|p| p.everyone && !p.negated)
+        self.principal.as_ref().is_some_and(|p| if p.negated { self.is_allow() } else { p.everyone })
     }
 }
 

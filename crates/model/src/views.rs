@@ -34,9 +34,10 @@ pub struct IngressRule {
 }
 
 impl IngressRule {
-    /// Source is the whole internet (`0.0.0.0/0` or `::/0`).
+    /// Source is the whole internet: any `/0` prefix (`0.0.0.0/0`, `::/0`, and the disguised
+    /// forms seen in real templates such as `192.168.1.0/0` or `0000:…:0000/0`).
     pub fn is_world(&self) -> bool {
-        self.cidr_ipv4.as_deref() == Some("0.0.0.0/0") || self.cidr_ipv6.as_deref().is_some_and(|c| c == "::/0")
+        [&self.cidr_ipv4, &self.cidr_ipv6].into_iter().flatten().any(|c| is_world_cidr(c))
     }
 
     pub fn source(&self) -> &str {
@@ -47,11 +48,13 @@ impl IngressRule {
         matches!(self.protocol.as_deref(), Some("-1") | Some("all"))
     }
 
-    /// Every port of TCP or UDP (protocol -1, or a 0–65535 / -1 range).
+    /// Every port of TCP or UDP (protocol -1, or a 0–65535 / -1 range). ICMP has no ports: its
+    /// `-1/-1` means every message type, not every port.
     pub fn all_ports(&self) -> bool {
-        self.all_protocols()
-            || matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0 && t >= 65535)
-            || matches!((self.from_port, self.to_port), (Some(-1), Some(-1)))
+        let icmp = matches!(self.protocol.as_deref(), Some("icmp") | Some("icmpv6") | Some("1") | Some("58"));
+        let every_port = matches!((self.from_port, self.to_port), (Some(f), Some(t)) if f <= 0 && t >= 65535)
+            || matches!((self.from_port, self.to_port), (Some(-1), Some(-1)));
+        self.all_protocols() || (!icmp && every_port)
     }
 
     /// Whether the rule lets `port` in over TCP (or every protocol).
@@ -80,6 +83,11 @@ impl IngressRule {
             _ => "unknown ports".into(),
         }
     }
+}
+
+/// A CIDR whose prefix length is 0 covers every address, whatever address is written.
+pub fn is_world_cidr(cidr: &str) -> bool {
+    cidr.trim().rsplit_once('/').is_some_and(|(_, len)| len.trim() == "0")
 }
 
 #[derive(Clone, Debug)]

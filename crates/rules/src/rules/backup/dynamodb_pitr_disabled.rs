@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
             damage to every region within seconds.",
         fix: "Set `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true` on the table, or on \
             every replica of a global table.",
-        fix_snippet: "PointInTimeRecoverySpecification:\n  PointInTimeRecoveryEnabled: true\n  RecoveryPeriodInDays: 35",
+        fix_snippet:
+            "PointInTimeRecoverySpecification:\n  PointInTimeRecoveryEnabled: true\n  RecoveryPeriodInDays: 35",
         resource_types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
         fsbp: &["DynamoDB.2"],
         well_architected: &["SEC07-BP04"],

@@ -42,7 +42,10 @@ pub(crate) fn report_short_retention(
         )
     } else {
         (
-            format!("{noun} {} does not set {property}: automated backups are kept {days} day(s), less than {minimum}", res.logical_id),
+            format!(
+                "{noun} {} does not set {property}: automated backups are kept {days} day(s), less than {minimum}",
+                res.logical_id
+            ),
             format!("{property} absent (default {default})"),
         )
     };

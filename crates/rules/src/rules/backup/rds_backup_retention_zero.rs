@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
             instances that belong to a cluster (the cluster's setting applies) are not reported.",
         fix: "Set `BackupRetentionPeriod` to at least 7 days (up to 35), and copy backups to another \
             account or region with AWS Backup.",
-        fix_snippet: "Type: AWS::RDS::DBInstance\nProperties:\n  BackupRetentionPeriod: 14\n  PreferredBackupWindow: 02:00-03:00",
+        fix_snippet:
+            "Type: AWS::RDS::DBInstance\nProperties:\n  BackupRetentionPeriod: 14\n  PreferredBackupWindow: 02:00-03:00",
         resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
         fsbp: &["RDS.11"],
         well_architected: &["SEC07-BP04"],
@@ -27,7 +28,9 @@ pub static RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Hits) {
     for (rtype, noun) in [("AWS::RDS::DBInstance", "DB instance"), ("AWS::RDS::DBCluster", "DB cluster")] {
         for (i, res) in each(model, rtype) {
-            if (rtype == "AWS::RDS::DBInstance" && is_set(res, "DBClusterIdentifier")) || is_set(res, "SourceDBInstanceIdentifier") {
+            if (rtype == "AWS::RDS::DBInstance" && is_set(res, "DBClusterIdentifier"))
+                || is_set(res, "SourceDBInstanceIdentifier")
+            {
                 continue;
             }
             if let Some((0, _)) = smallest_int(&res.properties, "BackupRetentionPeriod", 1) {

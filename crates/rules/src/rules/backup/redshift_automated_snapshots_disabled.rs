@@ -28,7 +28,10 @@ fn check(model: &Model, out: &mut Hits) {
             out.add(
                 i,
                 "AutomatedSnapshotRetentionPeriod",
-                format!("Redshift cluster {} sets AutomatedSnapshotRetentionPeriod to 0: no automated snapshots are taken", res.logical_id),
+                format!(
+                    "Redshift cluster {} sets AutomatedSnapshotRetentionPeriod to 0: no automated snapshots are taken",
+                    res.logical_id
+                ),
                 "AutomatedSnapshotRetentionPeriod: 0",
             );
         }

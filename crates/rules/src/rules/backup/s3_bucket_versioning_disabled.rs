@@ -42,9 +42,15 @@ fn check(model: &Model, out: &mut Hits) {
         }
         let Some(worst) = worst else { continue };
         let message = if worst == "absent" {
-            format!("Bucket {} does not enable versioning: overwritten and deleted objects cannot be recovered", res.logical_id)
+            format!(
+                "Bucket {} does not enable versioning: overwritten and deleted objects cannot be recovered",
+                res.logical_id
+            )
         } else {
-            format!("Bucket {} has versioning {worst}: overwritten and deleted objects cannot be recovered", res.logical_id)
+            format!(
+                "Bucket {} has versioning {worst}: overwritten and deleted objects cannot be recovered",
+                res.logical_id
+            )
         };
         out.add(i, "VersioningConfiguration.Status", message, format!("VersioningConfiguration.Status: {worst}"));
     }

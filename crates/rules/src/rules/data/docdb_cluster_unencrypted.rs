@@ -30,7 +30,15 @@ fn check(model: &Model, out: &mut Hits) {
         if is_set(res, "SnapshotIdentifier") || is_set(res, "SourceDBClusterIdentifier") {
             continue;
         }
-        report_switch_off(out, i, &res.properties, "", "StorageEncrypted", &subject("DocumentDB cluster", res), "storage encryption");
+        report_switch_off(
+            out,
+            i,
+            &res.properties,
+            "",
+            "StorageEncrypted",
+            &subject("DocumentDB cluster", res),
+            "storage encryption",
+        );
     }
 }
 

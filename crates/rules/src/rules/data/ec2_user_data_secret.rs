@@ -51,12 +51,11 @@ fn check(model: &Model, out: &mut Hits) {
             if found.is_empty() {
                 continue;
             }
-            let kinds: Vec<&str> = found.iter().map(|s| s.kind.as_str()).collect();
+            let more = if found.len() > 1 { format!(" and {} more", found.len() - 1) } else { String::new() };
             out.add(
                 i,
                 path,
-                format!("{noun} {} has a {} in its user data", res.logical_id, kinds[0])
-                    + if found.len() > 1 { &" (and more)"[..] } else { "" },
+                format!("{noun} {} has a hard-coded secret in its user data: {}{more}", res.logical_id, found[0].kind),
                 describe_all(&found),
             );
         }
@@ -69,7 +68,11 @@ mod tests {
 
     #[test]
     fn fixtures() {
-        crate::assert_fixture!(RULE, "fail.yaml", ["AccessKey", "Encoded", "PartlyKnown", "PasswordExport", "PrivateKey"]);
+        crate::assert_fixture!(
+            RULE,
+            "fail.yaml",
+            ["AccessKey", "Encoded", "PartlyKnown", "PasswordExport", "PrivateKey"]
+        );
         crate::assert_fixture!(RULE, "pass.yaml", []);
     }
 

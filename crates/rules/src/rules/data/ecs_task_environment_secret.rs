@@ -40,7 +40,8 @@ fn check(model: &Model, out: &mut Hits) {
                     }
                 }
                 let Some(first) = found.first() else { continue };
-                let container_name = container.get("Name").and_then(Node::scalar_text).unwrap_or_else(|| format!("#{c}"));
+                let container_name =
+                    container.get("Name").and_then(Node::scalar_text).unwrap_or_else(|| format!("#{c}"));
                 out.add(
                     i,
                     &format!("ContainerDefinitions[{c}].Environment"),

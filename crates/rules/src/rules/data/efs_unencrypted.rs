@@ -26,7 +26,15 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Hits) {
     for (i, res) in each(model, "AWS::EFS::FileSystem") {
-        report_switch_off(out, i, &res.properties, "", "Encrypted", &subject("EFS file system", res), "encryption at rest");
+        report_switch_off(
+            out,
+            i,
+            &res.properties,
+            "",
+            "Encrypted",
+            &subject("EFS file system", res),
+            "encryption at rest",
+        );
     }
 }
 

@@ -43,7 +43,9 @@ fn check(model: &Model, out: &mut Hits) {
             continue;
         }
         let (message, evidence) = match switch_off(&res.properties, "EnableKeyRotation", false) {
-            Some(Switch::Off) => (format!("KMS key {} sets EnableKeyRotation to false", res.logical_id), "EnableKeyRotation: false"),
+            Some(Switch::Off) => {
+                (format!("KMS key {} sets EnableKeyRotation to false", res.logical_id), "EnableKeyRotation: false")
+            }
             Some(_) => (
                 format!("KMS key {} does not set EnableKeyRotation: its key material is never rotated", res.logical_id),
                 "EnableKeyRotation absent (default false)",

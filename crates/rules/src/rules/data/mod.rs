@@ -141,9 +141,11 @@ pub(crate) fn is_set(res: &Resource, path: &str) -> bool {
 
 /// Any alternative of `path` is a string starting with `prefix` (ASCII case-insensitive).
 pub(crate) fn starts_with(res: &Resource, path: &str, prefix: &str) -> bool {
-    res.lookup(path).into_iter().flatten().filter_map(Node::as_str).any(|s| {
-        s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
-    })
+    res.lookup(path)
+        .into_iter()
+        .flatten()
+        .filter_map(Node::as_str)
+        .any(|s| s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
 }
 
 /// Smallest known value of an integer property over its alternatives, a missing property
@@ -245,13 +247,86 @@ const SECRET_PARTS: &[&str] = &["PWD", "PASS", "PSW"];
 /// A name ending in one of these names something about a secret (where it is, how long it lives),
 /// not the secret: `DB_PASSWORD_SECRET_ARN`, `APP_PRIVATE_KEY_SECRET_NAME`, `TOKEN_TTL`.
 const NOT_SECRET_LAST: &[&str] = &[
-    "NAME", "NAMES", "ARN", "ARNS", "ID", "IDS", "PATH", "PARAM", "PARAMS", "PARAMETER", "URL", "URI", "FILE",
-    "FILES", "DIR", "LOCATION", "REF", "ENV", "VAR", "TTL", "EXPIRY", "EXPIRATION", "EXPIRES", "TIMEOUT", "LENGTH",
-    "LEN", "SIZE", "HEADER", "FIELD", "TYPE", "BUCKET", "TABLE", "REGION", "PREFIX", "SUFFIX", "VERSION", "STAGE",
-    "POLICY", "ROTATION", "ENABLED", "DISABLED", "ENDPOINT", "HOST", "PORT", "USER", "USERNAME", "FORMAT", "MODE",
-    "PROVIDER", "STORE", "SOURCE", "COUNT", "SECONDS", "MINUTES", "HOURS", "DAYS", "LIMIT", "MAX", "MIN",
-    "ALGORITHM", "SSM", "KMS", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES", "ENCODING", "KEY_ID", "KEYID", "REQUIRED",
-    "LOCATOR", "DESCRIPTION", "CONFIG", "PATTERN", "RULE", "RULES", "GENERATOR", "STRATEGY", "SERVICE", "KIND",
+    "NAME",
+    "NAMES",
+    "ARN",
+    "ARNS",
+    "ID",
+    "IDS",
+    "PATH",
+    "PARAM",
+    "PARAMS",
+    "PARAMETER",
+    "URL",
+    "URI",
+    "FILE",
+    "FILES",
+    "DIR",
+    "LOCATION",
+    "REF",
+    "ENV",
+    "VAR",
+    "TTL",
+    "EXPIRY",
+    "EXPIRATION",
+    "EXPIRES",
+    "TIMEOUT",
+    "LENGTH",
+    "LEN",
+    "SIZE",
+    "HEADER",
+    "FIELD",
+    "TYPE",
+    "BUCKET",
+    "TABLE",
+    "REGION",
+    "PREFIX",
+    "SUFFIX",
+    "VERSION",
+    "STAGE",
+    "POLICY",
+    "ROTATION",
+    "ENABLED",
+    "DISABLED",
+    "ENDPOINT",
+    "HOST",
+    "PORT",
+    "USER",
+    "USERNAME",
+    "FORMAT",
+    "MODE",
+    "PROVIDER",
+    "STORE",
+    "SOURCE",
+    "COUNT",
+    "SECONDS",
+    "MINUTES",
+    "HOURS",
+    "DAYS",
+    "LIMIT",
+    "MAX",
+    "MIN",
+    "ALGORITHM",
+    "SSM",
+    "KMS",
+    "ISSUER",
+    "AUDIENCE",
+    "SCOPE",
+    "SCOPES",
+    "ENCODING",
+    "KEY_ID",
+    "KEYID",
+    "REQUIRED",
+    "LOCATOR",
+    "DESCRIPTION",
+    "CONFIG",
+    "PATTERN",
+    "RULE",
+    "RULES",
+    "GENERATOR",
+    "STRATEGY",
+    "SERVICE",
+    "KIND",
 ];
 
 /// Name parts that say the value is not real.
@@ -293,7 +368,12 @@ pub(crate) fn secret_name(name: &str) -> bool {
     if NOT_SECRET_LAST.contains(&last.as_str()) || NOT_SECRET_LAST.contains(&last_two.as_str()) {
         return false;
     }
-    let compact: String = parts.concat();
+    // `…KmsKey`, `…KeyArn`: a reference to a key or secret, not the secret.
+    if parts.iter().any(|p| p.contains("KMS")) || ["ARN", "NAME", "KEYID"].iter().any(|s| last.ends_with(s)) {
+        return false;
+    }
+    // The service's name is not a secret: `SecretsManagerEndpoint`.
+    let compact: String = parts.concat().replace("SECRETSMANAGER", "");
     SECRET_WORDS.iter().any(|w| compact.contains(w)) || parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
 }
 
@@ -314,7 +394,11 @@ pub(crate) fn secret_value(value: &str) -> bool {
         return false;
     }
     const REFERENCE_STARTS: &[&str] = &["$", "{{", "%", "<", "arn:", "/", "#", "@", "!"];
-    if REFERENCE_STARTS.iter().any(|p| v.starts_with(p)) || v.contains("${") || v.contains("://") || v.contains("{{resolve:") {
+    if REFERENCE_STARTS.iter().any(|p| v.starts_with(p))
+        || v.contains("${")
+        || v.contains("://")
+        || v.contains("{{resolve:")
+    {
         return false;
     }
     if v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
@@ -380,10 +464,15 @@ fn unquote(v: &str) -> &str {
 /// known format anywhere, and secret-looking literals assigned to secret-looking names.
 pub(crate) fn scan_text(text: &str) -> Vec<Secret> {
     let mut out = known_formats(text);
-    for caps in ASSIGNMENT.captures_iter(text).chain(FLAG.captures_iter(text)).chain(AWS_CONFIGURE.captures_iter(text)) {
+    for caps in ASSIGNMENT.captures_iter(text).chain(FLAG.captures_iter(text)).chain(AWS_CONFIGURE.captures_iter(text))
+    {
         let (name, value) = (&caps[1], unquote(&caps[2]));
         if secret_name(name) && secret_value(value) && known_formats(value).is_empty() {
-            out.push(Secret { kind: "secret-looking literal".into(), name: Some(name.to_string()), redacted: redact(value) });
+            out.push(Secret {
+                kind: "secret-looking literal".into(),
+                name: Some(name.to_string()),
+                redacted: redact(value),
+            });
         }
     }
     out
@@ -450,7 +539,8 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for yes in ["DB_PASSWORD", "dbPassword", "MYSECRET", "/myapp/api_key", "SuperSecret", "GITHUB_TOKEN", "DB_PASS"] {
+        for yes in ["DB_PASSWORD", "dbPassword", "MYSECRET", "/myapp/api_key", "SuperSecret", "GITHUB_TOKEN", "DB_PASS"]
+        {
             assert!(secret_name(yes), "{yes}");
         }
         for no in [
@@ -462,6 +552,8 @@ mod tests {
             "TableName",
             "key1",
             "PasswordLength",
+            "SecretsManagerDomainCredentialsSecretsKMSKey",
+            "DbPasswordSecretArn",
         ] {
             assert!(!secret_name(no), "{no}");
         }
@@ -471,7 +563,16 @@ mod tests {
     fn secret_values() {
         assert!(secret_value("akdfaksdfjkasdfjskafjdkfajsdfk345"));
         assert!(secret_value("hunter2hunter2"));
-        for no in ["bar", "${aws_iam_role.x.arn}", "{{resolve:secretsmanager:db}}", "arn:aws:s3:::x", "true", "xxxxxxxx", "akdfEXAMPLEsdf", "my value here"] {
+        for no in [
+            "bar",
+            "${aws_iam_role.x.arn}",
+            "{{resolve:secretsmanager:db}}",
+            "arn:aws:s3:::x",
+            "true",
+            "xxxxxxxx",
+            "akdfEXAMPLEsdf",
+            "my value here",
+        ] {
             assert!(!secret_value(no), "{no}");
         }
     }

@@ -28,8 +28,24 @@ fn check(model: &Model, out: &mut Hits) {
     for rtype in ["AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain"] {
         for (i, res) in each(model, rtype) {
             let who = subject("Search domain", res);
-            report_switch_off(out, i, &res.properties, "", "EncryptionAtRestOptions.Enabled", &who, "encryption at rest");
-            report_switch_off(out, i, &res.properties, "", "NodeToNodeEncryptionOptions.Enabled", &who, "node-to-node encryption");
+            report_switch_off(
+                out,
+                i,
+                &res.properties,
+                "",
+                "EncryptionAtRestOptions.Enabled",
+                &who,
+                "encryption at rest",
+            );
+            report_switch_off(
+                out,
+                i,
+                &res.properties,
+                "",
+                "NodeToNodeEncryptionOptions.Enabled",
+                &who,
+                "node-to-node encryption",
+            );
         }
     }
 }

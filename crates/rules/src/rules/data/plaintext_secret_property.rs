@@ -9,13 +9,14 @@ pub static RULE: Rule = Rule {
         severity: Severity::High,
         title: "Password or token property written as a literal",
         description: "A property that holds a credential (a database master password, a Redis AUTH \
-            token, an IAM user's console password, a directory admin password, a broker user's \
+            token, a directory admin password, a broker user's \
             password, a webhook secret, a Secrets Manager `SecretString` …) is a literal string \
             in the template, or the `Default` of a parameter the template passes to it. The \
             secret is then in the repository, in every copy of the template, and in \
             CloudFormation's stored template, readable by everyone who can read any of them. \
             Dynamic references (`{{resolve:secretsmanager:…}}`, `{{resolve:ssm-secure:…}}`) and \
-            NoEcho parameters without a default are the intended forms and are not reported.",
+            NoEcho parameters without a default are the intended forms and are not reported. IAM users' console \
+            passwords are covered by NG-IAM-142.",
         fix: "Let the service manage the secret (`ManageMasterUserPassword: true` on RDS), generate it \
             with `AWS::SecretsManager::Secret` `GenerateSecretString` and use a \
             `{{resolve:secretsmanager:…}}` dynamic reference, or pass a NoEcho parameter without a \
@@ -29,7 +30,6 @@ pub static RULE: Rule = Rule {
             "AWS::RedshiftServerless::Namespace",
             "AWS::ElastiCache::ReplicationGroup",
             "AWS::ElastiCache::User",
-            "AWS::IAM::User",
             "AWS::DirectoryService::MicrosoftAD",
             "AWS::DirectoryService::SimpleAD",
             "AWS::OpenSearchService::Domain",
@@ -60,7 +60,6 @@ const SECRET_PROPERTIES: &[(&str, &str)] = &[
     ("AWS::RedshiftServerless::Namespace", "AdminUserPassword"),
     ("AWS::ElastiCache::ReplicationGroup", "AuthToken"),
     ("AWS::ElastiCache::User", "Passwords[]"),
-    ("AWS::IAM::User", "LoginProfile.Password"),
     ("AWS::DirectoryService::MicrosoftAD", "Password"),
     ("AWS::DirectoryService::SimpleAD", "Password"),
     ("AWS::OpenSearchService::Domain", "AdvancedSecurityOptions.MasterUserOptions.MasterUserPassword"),
@@ -130,7 +129,10 @@ fn check(model: &Model, out: &mut Hits) {
                         "{} sets {property} from the Default of parameter {}: the secret is written in the template",
                         res.logical_id, p.name
                     ),
-                    None => format!("{} sets {property} to a literal string: the secret is written in the template", res.logical_id),
+                    None => format!(
+                        "{} sets {property} to a literal string: the secret is written in the template",
+                        res.logical_id
+                    ),
                 };
                 out.add(i, &at, message, format!("{at}: {}", redact(text)));
             }
@@ -144,7 +146,7 @@ mod tests {
 
     #[test]
     fn fixtures() {
-        crate::assert_fixture!(RULE, "fail.yaml", ["Broker", "Cache", "Database", "DefaultedPassword", "LegacySecret", "User"]);
+        crate::assert_fixture!(RULE, "fail.yaml", ["Broker", "Cache", "Database", "DefaultedPassword", "LegacySecret"]);
         crate::assert_fixture!(RULE, "pass.yaml", []);
     }
 }

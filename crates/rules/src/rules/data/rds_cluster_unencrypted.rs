@@ -34,7 +34,15 @@ fn check(model: &Model, out: &mut Hits) {
         if INHERITS.iter().any(|p| is_set(res, p)) || starts_with(res, "EngineMode", "serverless") {
             continue;
         }
-        report_switch_off(out, i, &res.properties, "", "StorageEncrypted", &subject("DB cluster", res), "storage encryption");
+        report_switch_off(
+            out,
+            i,
+            &res.properties,
+            "",
+            "StorageEncrypted",
+            &subject("DB cluster", res),
+            "storage encryption",
+        );
     }
 }
 

@@ -43,7 +43,15 @@ fn check(model: &Model, out: &mut Hits) {
         if INHERITS.iter().any(|p| is_set(res, p)) || starts_with(res, "Engine", "aurora") {
             continue;
         }
-        report_switch_off(out, i, &res.properties, "", "StorageEncrypted", &subject("DB instance", res), "storage encryption");
+        report_switch_off(
+            out,
+            i,
+            &res.properties,
+            "",
+            "StorageEncrypted",
+            &subject("DB instance", res),
+            "storage encryption",
+        );
     }
 }
 

@@ -32,7 +32,10 @@ fn check(model: &Model, out: &mut Hits) {
             out.add(
                 i,
                 "BucketEncryption",
-                format!("Bucket {} does not configure default encryption: objects get the S3 default (SSE-S3)", res.logical_id),
+                format!(
+                    "Bucket {} does not configure default encryption: objects get the S3 default (SSE-S3)",
+                    res.logical_id
+                ),
                 "BucketEncryption absent",
             );
         }

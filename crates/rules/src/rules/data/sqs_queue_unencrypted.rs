@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
             say which applies.",
         fix: "Set `SqsManagedSseEnabled: true`, or `KmsMasterKeyId` with a KMS key when you need key \
             policies and an audit trail of decryptions.",
-        fix_snippet: "Type: AWS::SQS::Queue\nProperties:\n  SqsManagedSseEnabled: true\n  # or: KmsMasterKeyId: !Ref QueueKey",
+        fix_snippet:
+            "Type: AWS::SQS::Queue\nProperties:\n  SqsManagedSseEnabled: true\n  # or: KmsMasterKeyId: !Ref QueueKey",
         resource_types: &["AWS::SQS::Queue"],
         fsbp: &["SQS.1"],
         well_architected: &["SEC08-BP02"],

@@ -37,11 +37,27 @@ fn check(model: &Model, out: &mut Hits) {
         if in_cluster || is_set(res, "SourceDBInstanceIdentifier") {
             continue;
         }
-        report_switch_off(out, i, &res.properties, "", "DeletionProtection", &subject("DB instance", res), "deletion protection");
+        report_switch_off(
+            out,
+            i,
+            &res.properties,
+            "",
+            "DeletionProtection",
+            &subject("DB instance", res),
+            "deletion protection",
+        );
     }
     for (rtype, noun) in CLUSTERS {
         for (i, res) in each(model, rtype) {
-            report_switch_off(out, i, &res.properties, "", "DeletionProtection", &subject(noun, res), "deletion protection");
+            report_switch_off(
+                out,
+                i,
+                &res.properties,
+                "",
+                "DeletionProtection",
+                &subject(noun, res),
+                "deletion protection",
+            );
         }
     }
 }

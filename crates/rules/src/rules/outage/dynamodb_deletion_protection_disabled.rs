@@ -26,14 +26,30 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Hits) {
     for (i, res) in each(model, "AWS::DynamoDB::Table") {
-        report_switch_off(out, i, &res.properties, "", "DeletionProtectionEnabled", &subject("DynamoDB table", res), "deletion protection");
+        report_switch_off(
+            out,
+            i,
+            &res.properties,
+            "",
+            "DeletionProtectionEnabled",
+            &subject("DynamoDB table", res),
+            "deletion protection",
+        );
     }
     for (i, res) in each(model, "AWS::DynamoDB::GlobalTable") {
         for replicas in res.lookup("Replicas").into_iter().flatten() {
             for (n, replica) in replicas.all_items().into_iter().enumerate() {
                 let region = replica.get("Region").and_then(Node::scalar_text).unwrap_or_else(|| format!("#{n}"));
                 let who = format!("Global table {} (replica {region})", res.logical_id);
-                report_switch_off(out, i, replica, &format!("Replicas[{n}]"), "DeletionProtectionEnabled", &who, "deletion protection");
+                report_switch_off(
+                    out,
+                    i,
+                    replica,
+                    &format!("Replicas[{n}]"),
+                    "DeletionProtectionEnabled",
+                    &who,
+                    "deletion protection",
+                );
             }
         }
     }

@@ -29,7 +29,10 @@ fn check(model: &Model, out: &mut Hits) {
             out.add(
                 i,
                 "DeletionProtection",
-                format!("QLDB ledger {} sets DeletionProtection to false: the ledger can be deleted without a safeguard", res.logical_id),
+                format!(
+                    "QLDB ledger {} sets DeletionProtection to false: the ledger can be deleted without a safeguard",
+                    res.logical_id
+                ),
                 "DeletionProtection: false",
             );
         }

@@ -80,7 +80,9 @@ fn policy_of(node: Option<&Node>, default_keeps: bool, deletion: bool) -> Policy
 fn deletes(attr: Option<&Node>, default_keeps: bool, deletion: bool) -> bool {
     match attr {
         None => !default_keeps,
-        Some(node) => node.alternatives().into_iter().any(|alt| policy_of(Some(alt), default_keeps, deletion) == Policy::Deletes),
+        Some(node) => {
+            node.alternatives().into_iter().any(|alt| policy_of(Some(alt), default_keeps, deletion) == Policy::Deletes)
+        }
     }
 }
 
@@ -124,7 +126,12 @@ fn check(model: &Model, out: &mut Hits) {
             i,
             "",
             pos,
-            format!("{} {} has no Retain/Snapshot {}: {consequence}", res.resource_type, res.logical_id, missing.join(" or ")),
+            format!(
+                "{} {} has no Retain/Snapshot {}: {consequence}",
+                res.resource_type,
+                res.logical_id,
+                missing.join(" or ")
+            ),
             format!("DeletionPolicy: {}, UpdateReplacePolicy: {}", describe(deletion), describe(replace)),
         );
     }
@@ -132,11 +139,15 @@ fn check(model: &Model, out: &mut Hits) {
 
 #[cfg(test)]
 mod tests {
-    use super::{RULE, CHECKED};
+    use super::{CHECKED, RULE};
 
     #[test]
     fn fixtures() {
-        crate::assert_fixture!(RULE, "fail.yaml", ["Cache", "ClusterMember", "Database", "DeleteBoth", "Key", "Logs", "OnlyDeletion", "Table"]);
+        crate::assert_fixture!(
+            RULE,
+            "fail.yaml",
+            ["Cache", "ClusterMember", "Database", "DeleteBoth", "Key", "Logs", "OnlyDeletion", "Table"]
+        );
         crate::assert_fixture!(RULE, "pass.yaml", []);
     }
 
