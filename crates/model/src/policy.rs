@@ -178,8 +178,14 @@ impl Statement {
         self.is_allow() && !self.actions.negated && self.actions.is_star() && self.resources.is_star()
     }
 
+    /// Any condition at all, including one that is unresolved or an `Fn::If` between two
+    /// (which may restrict): only an absent or empty `Condition` is "no condition".
     pub fn has_condition(&self) -> bool {
-        self.condition.as_ref().is_some_and(|c| !c.entries().is_empty() || c.is_unresolved())
+        self.condition.as_ref().is_some_and(|c| match &c.value {
+            Value::Map(entries) => !entries.is_empty(),
+            Value::Absent | Value::Null => false,
+            _ => true,
+        })
     }
 
     /// Condition keys used (`aws:SourceIp`, `sts:ExternalId` …), lower-cased.

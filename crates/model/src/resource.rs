@@ -34,16 +34,31 @@ impl Resource {
 
     /// Position of a property for a finding: the deepest existing key on `path`, else the
     /// resource itself.
+    /// Segments may index lists: `SecurityGroupIngress[1].CidrIp`.
     pub fn pos_of(&self, path: &str) -> Pos {
         let mut node = &self.properties;
         let mut pos = self.pos;
-        for key in path.split('.') {
-            match (node.key(key), node.get(key)) {
-                (Some(k), Some(v)) => {
-                    pos = if v.pos.line > 0 { v.pos } else { k.pos };
-                    node = v;
+        for segment in path.split('.').filter(|s| !s.is_empty()) {
+            let (key, indices) = split_indices(segment);
+            let mut next = if key.is_empty() {
+                Some((node, node.pos))
+            } else {
+                match (node.key(key), node.get(key)) {
+                    (Some(k), Some(v)) => Some((v, if v.pos.line > 0 { v.pos } else { k.pos })),
+                    _ => None,
                 }
-                _ => break,
+            };
+            for index in indices {
+                next = next.and_then(|(n, _)| n.items().get(index)).map(|item| (item, item.pos));
+            }
+            match next {
+                Some((n, p)) => {
+                    node = n;
+                    if p.line > 0 {
+                        pos = p;
+                    }
+                }
+                None => break,
             }
         }
         pos
@@ -52,6 +67,17 @@ impl Resource {
     pub fn is_type(&self, t: &str) -> bool {
         self.resource_type == t
     }
+}
+
+/// `Name[0][2]` → (`Name`, [0, 2]); malformed indices end the list.
+fn split_indices(segment: &str) -> (&str, Vec<usize>) {
+    let Some(open) = segment.find('[') else { return (segment, vec![]) };
+    let indices = segment[open..]
+        .split('[')
+        .skip(1)
+        .map_while(|part| part.strip_suffix(']').and_then(|n| n.parse().ok()))
+        .collect();
+    (&segment[..open], indices)
 }
 
 /// A template parameter (or a variable of another source).

@@ -492,7 +492,7 @@ pub(crate) fn text_of(node: &Node) -> Option<&str> {
 /// plausibly base64 or does not decode to UTF-8 text.
 pub(crate) fn decode_base64_text(text: &str) -> Option<String> {
     let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if compact.len() < 16 || compact.len() % 4 != 0 {
+    if compact.len() < 16 || compact.len() & 3 != 0 {
         return None;
     }
     let value = |c: u8| -> Option<u32> {
