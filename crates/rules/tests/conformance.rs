@@ -6,7 +6,7 @@
 //!
 //! `CONFORMANCE_CHECK=CKV_AWS_24` narrows the run to one check while working on a rule.
 
-use nextgap_rules::{check_model, registry, Config};
+use nextgap_rules::{check_model, Config};
 use nextgap_source_cfn::{load_path, Limits, Loaded};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ fn findings_on(path: &Path) -> Vec<(String, String, String)> {
         Err(e) => panic!("{}: {e}", path.display()),
     };
     let config = Config::default();
-    let outcome = check_model(&model, registry(), &config);
+    let outcome = check_model(&model, &config.rules(), &config);
     outcome
         .findings
         .into_iter()

@@ -61,7 +61,7 @@ fn report_device(out: &mut Hits, index: usize, res: &Resource, path: &str, n: us
             ),
             None => continue,
         };
-        out.add(index, &at, message, format!("{device}: {evidence}"));
+        out.add_at(index, &at, super::pos_below(ebs, "Encrypted"), message, format!("{device}: {evidence}"));
     }
 }
 

@@ -42,9 +42,10 @@ fn check(model: &Model, out: &mut Hits) {
                 let Some(first) = found.first() else { continue };
                 let container_name =
                     container.get("Name").and_then(Node::scalar_text).unwrap_or_else(|| format!("#{c}"));
-                out.add(
+                out.add_at(
                     i,
                     &format!("ContainerDefinitions[{c}].Environment"),
+                    super::pos_below(container, "Environment"),
                     format!(
                         "Task definition {} gives container {container_name} a hard-coded {} in {}",
                         res.logical_id,

@@ -101,6 +101,23 @@ pub(crate) fn switch_off(node: &Node, path: &str, default_on: bool) -> Option<Sw
     }
 }
 
+/// Position of `path` below `node` for a finding: the deepest key found, else `node` itself
+/// (a list element's position, where [`Resource::pos_of`] cannot follow `Replicas[0]`).
+pub(crate) fn pos_below(node: &Node, path: &str) -> Pos {
+    let mut current = node;
+    let mut pos = node.pos;
+    for key in path.split('.') {
+        match (current.key(key), current.get(key)) {
+            (Some(k), Some(v)) => {
+                pos = if v.pos.line > 0 { v.pos } else { k.pos };
+                current = v;
+            }
+            _ => break,
+        }
+    }
+    pos
+}
+
 /// Reports resource `index` when the boolean property `path` (below `base`, a list element such
 /// as `Replicas[0]`, or the properties themselves when `base` is empty) is false, or missing with
 /// a default of off. `subject` names the resource in the message (`DB cluster Aurora0`), `what`
@@ -117,13 +134,20 @@ pub(crate) fn report_switch_off(
     let full = if base.is_empty() { path.to_string() } else { format!("{base}.{path}") };
     match switch_off(node, path, false) {
         Some(Switch::Off) => {
-            out.add(index, &full, format!("{subject} sets {full} to false: {what} is off"), format!("{full}: false"));
+            out.add_at(
+                index,
+                &full,
+                pos_below(node, path),
+                format!("{subject} sets {full} to false: {what} is off"),
+                format!("{full}: false"),
+            );
             true
         }
         Some(_) => {
-            out.add(
+            out.add_at(
                 index,
                 &full,
+                pos_below(node, path),
                 format!("{subject} does not set {full}: {what} is off by default"),
                 format!("{full} absent (default false)"),
             );
@@ -440,7 +464,7 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
 /// `--password value`, `--db-password=value` on command lines.
 static FLAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(?:--|\s-)([a-z0-9-]*(?:password|passwd|secret|token|api-?key|access-?key|secret-?key))(?:=|\s+)("[^"\n]*"|'[^'\n]*'|[^\s"';#&|]+)"#,
+        r#"(?im)(?:^|\s)--?([a-z0-9-]*(?:password|passwd|secret|token|api-?key|access-?key|secret-?key))(?:=|\s+)("[^"\n]*"|'[^'\n]*'|[^\s"';#&|]+)"#,
     )
     .expect("flag regex")
 });
@@ -584,7 +608,9 @@ mod tests {
         assert_eq!(found[0].redacted, "AKIA… 20 chars");
         assert!(found.iter().all(|s| !s.describe().contains("s3cr3tPass")));
         assert!(scan_text("mysql --password=\"$DB_PASSWORD\"").is_empty());
-        assert_eq!(scan_text("mysql --password=Sup3rS3cret!").len(), 1);
+        let flag = scan_text("mysql --password=Sup3rS3cret!");
+        assert_eq!(flag.len(), 1);
+        assert_eq!(flag[0].name.as_deref(), Some("password"));
     }
 
     #[test]

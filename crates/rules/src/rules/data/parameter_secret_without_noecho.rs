@@ -30,11 +30,11 @@ pub static RULE: Rule = Rule {
 /// The first place (resource index, property path) that uses parameter `name`: a `Ref` the
 /// loader could not resolve, a partly known `Fn::Sub`/`Fn::Join` naming it, or, when the
 /// parameter has a default (which the loader substitutes), that default value.
-fn first_use(model: &Model, name: &str, default: Option<&str>) -> Option<(usize, String)> {
+fn first_use(model: &Model, name: &str, default: Option<&str>) -> Option<(usize, String, Pos)> {
     let as_ref = format!("Ref {name}");
     let in_sub = format!("${{{name}}}");
     for (i, res) in model.resources.iter().enumerate() {
-        let mut found: Option<String> = None;
+        let mut found: Option<(String, Pos)> = None;
         res.properties.walk(&mut |path, node| {
             if found.is_some() {
                 return;
@@ -47,11 +47,11 @@ fn first_use(model: &Model, name: &str, default: Option<&str>) -> Option<(usize,
                 _ => false,
             };
             if hit {
-                found = Some(path.to_string());
+                found = Some((path.to_string(), node.pos));
             }
         });
-        if let Some(path) = found {
-            return Some((i, path));
+        if let Some((path, pos)) = found {
+            return Some((i, path, pos));
         }
     }
     None
@@ -63,14 +63,15 @@ fn check(model: &Model, out: &mut Hits) {
             continue;
         }
         let default = param.default.as_ref().and_then(Node::scalar_text).filter(|d| !d.trim().is_empty());
-        let Some((index, path)) = first_use(model, &param.name, default.as_deref()) else { continue };
+        let Some((index, path, pos)) = first_use(model, &param.name, default.as_deref()) else { continue };
         let mut evidence = format!("Parameters.{}: Type String, NoEcho absent; used at {path}", param.name);
         if let Some(d) = default.as_deref().filter(|d| secret_value(d)) {
             evidence.push_str(&format!("; its Default is in the template ({})", redact(d)));
         }
-        out.add(
+        out.add_at(
             index,
             &path,
+            pos,
             format!(
                 "Parameter {} looks like a secret but is not NoEcho: its value shows in the console, DescribeStacks and stack events",
                 param.name
