@@ -253,3 +253,29 @@ fn secure_example_is_clean() {
     assert_eq!(pairs(&report), vec![], "false positives on the hardened example");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// The bundled insecure example: every expected (rule, resource, line), as a reviewed snapshot.
+#[test]
+fn insecure_example_findings() {
+    let out = nextgap(&["iac", "examples/insecure-stack.yaml", "--format", "json"], &repo());
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out);
+    let lines: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {} {} {}",
+                f["location"]["line"], f["location"]["column"], f["severity"].as_str().unwrap(),
+                f["rule_id"].as_str().unwrap(), f["family"].as_str().unwrap(), f["location"]["logical_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+    let families: std::collections::BTreeSet<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["family"].as_str().unwrap()).collect();
+    for family in ["NET-OPEN", "NET-IP-ONLY", "IAM-BROAD", "IAM-ESCALATION", "IAM-KEYS", "GAP-TRAIL", "GAP-PUBLIC-S3", "GAP-LOGS", "OUTAGE-STATEFUL", "BACKUP-NONE", "DATA-ENCRYPT", "DATA-SECRETS"] {
+        assert!(families.contains(family), "example shows no {family}");
+    }
+}
