@@ -78,7 +78,7 @@ pub struct IacArgs {
 
 /// What one input gave.
 enum FileResult {
-    Checked { outcome: nextgap_rules::Outcome, resources: usize },
+    Checked { file: String, outcome: nextgap_rules::Outcome, resources: usize },
     Skipped(Skipped),
     Failed(ScanError),
 }
@@ -105,12 +105,19 @@ pub fn run(args: IacArgs) -> Result<u8> {
     for (file, message) in missing {
         report.errors.push(ScanError { file, line: 0, column: 0, message });
     }
+    let scanned: Vec<String> = results
+        .iter()
+        .filter_map(|r| match r {
+            FileResult::Checked { file, .. } => Some(file.clone()),
+            _ => None,
+        })
+        .collect();
     for result in results {
         merge(&mut report, result);
     }
     apply_baseline(&mut report, &args)?;
     report.finish();
-    write_report(&report, &args, &rules)?;
+    write_report(&report, &args, &rules, &scanned)?;
     Ok(exit_code(&report, threshold))
 }
 
@@ -163,7 +170,7 @@ fn scan_one(input: &Input, limits: &Limits, rules: &[&'static Rule], config: &Co
     match loaded {
         Ok(Loaded::Template(model)) => {
             let resources = model.resources.len();
-            FileResult::Checked { outcome: check_model(&model, rules, config), resources }
+            FileResult::Checked { file, outcome: check_model(&model, rules, config), resources }
         }
         Ok(Loaded::NotATemplate { reason }) => FileResult::Skipped(Skipped { file, reason }),
         Err(e) => FileResult::Failed(ScanError { file: e.file, line: e.line, column: e.column, message: e.message }),
@@ -185,7 +192,7 @@ fn read_stdin(limits: &Limits) -> Result<Vec<u8>, LoadError> {
 
 fn merge(report: &mut Report, result: FileResult) {
     match result {
-        FileResult::Checked { outcome, resources } => {
+        FileResult::Checked { file: _, outcome, resources } => {
             report.summary.files_scanned += 1;
             report.summary.resources += resources;
             report.summary.suppressed += outcome.suppressed;
@@ -214,7 +221,7 @@ fn apply_baseline(report: &mut Report, args: &IacArgs) -> Result<()> {
     Ok(())
 }
 
-fn write_report(report: &Report, args: &IacArgs, rules: &[&'static Rule]) -> Result<()> {
+fn write_report(report: &Report, args: &IacArgs, rules: &[&'static Rule], scanned: &[String]) -> Result<()> {
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
@@ -232,7 +239,10 @@ fn write_report(report: &Report, args: &IacArgs, rules: &[&'static Rule]) -> Res
         OutputFormat::Text => nextgap_sinks::write_text(report, &TextOptions { color, verbose: args.verbose }, &mut out),
         OutputFormat::Json => nextgap_sinks::write_json(report, &mut out),
         OutputFormat::Sarif => nextgap_sinks::write_sarif(report, rules, &mut out),
-        OutputFormat::Junit => nextgap_sinks::write_junit(report, &mut out),
+        OutputFormat::Junit => {
+            let names: Vec<&str> = scanned.iter().map(String::as_str).collect();
+            nextgap_sinks::write_junit_scanned(report, &names, &mut out)
+        }
     }
     .and_then(|_| out.flush())
     .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
