@@ -625,6 +625,7 @@ def run_nextgap(ctx: Ctx, exe: Path, jobs: int | None) -> dict:
     res["cpu_s_median"] = statistics.median([r["cpu_s"] for r in pick if "cpu_s" in r]) if pick else None
     res["peak_rss_mib"] = max((r.get("peak_rss_mib") or 0 for r in pick), default=None)
     res.update(parsed)
+    res["parse_failures"] = parsed.get("files_failed")
     res["cmd"] = [str(c) for c in base + ["-o", "/dev/null"]]
     if warm.get("exit_code") not in (0, None) or parsed["findings"] is None:
         res.setdefault("notes", []).append(f"report run exited {warm.get('exit_code')}: {tail(ctx.out / 'nextgap.stderr', 5)}")
@@ -706,6 +707,10 @@ def run_cfn_guard(ctx: Ctx, exe: Path) -> dict:
             if r.returncode not in (0, 19):  # 0 pass, 19 not compliant; else an error
                 unreadable.append(str(p))
         readable = [p for p in ctx.templates if str(p) not in set(unreadable)]
+        if not readable:
+            res["notes"] = res.get("notes", []) + [f"cfn-guard could not read any template one by one either: {why}"]
+            res["findings"] = None
+            return finish(res, 0)
         cmd = [exe, "validate"]
         for p in readable:
             cmd += ["-d", p]
@@ -949,9 +954,13 @@ def main() -> int:
             import traceback
             r = {"tool": name, "status": "failed", "error": f"harness error: {e}\n{traceback.format_exc()}"}
         else:
-            r["status"] = "ok" if r.get("wall_s") is not None and not r.get("timed_out") else "failed"
-            if r["status"] == "failed":
-                r.setdefault("error", "; ".join(r.get("notes") or []) or r.get("error") or "did not run")
+            ok = r.get("wall_s") is not None and not r.get("timed_out") and r.get("findings") is not None
+            if name.startswith("nextgap"):
+                ok = ok and r.get("exit_code") == 0
+            r["status"] = "ok" if ok else "failed"
+            if not ok:
+                r.setdefault("error", "; ".join(r.get("notes") or []) or
+                             f"exit {r.get('exit_code')}, no parseable report")
         r["background_cores_before"] = load
         results[name] = r
         log(f"{name}: exit {r.get('exit_code')}, wall {fmt(r.get('wall_s'), 3)} s, CPU {fmt(r.get('cpu_s'), 3)} s, "

@@ -24,7 +24,7 @@ fn main() {
         }
     }
     let mut sorted: Vec<_> = kinds.into_iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    sorted.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     for (kind, n) in sorted.iter().take(40) {
         println!("{n:6} {kind}");
     }
