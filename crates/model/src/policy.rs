@@ -204,6 +204,65 @@ impl Statement {
     }
 }
 
+/// Condition keys (lower case) that do not narrow who may make a request: a statement open to
+/// `*` conditioned only on these is still open to anyone. `aws:Referer` and `aws:UserAgent` are
+/// set by the caller and prove nothing; `sts:ExternalId` is a confused-deputy guard, not an
+/// authenticator. Any other key (`aws:SourceArn`, `aws:PrincipalOrgID`, `aws:SourceVpce`,
+/// `aws:SourceIp` …) is taken as limiting.
+const NON_LIMITING_KEYS: &[&str] = &[
+    "aws:securetransport",
+    "aws:referer",
+    "aws:useragent",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:requestedregion",
+    "aws:multifactorauthpresent",
+    "aws:multifactorauthage",
+    "aws:tokenissuetime",
+    "aws:viaawsservice",
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "kms:viaservice",
+    "kms:encryptioncontextkeys",
+    "kms:encryptionalgorithm",
+    "kms:requestalias",
+    "sns:protocol",
+    "sns:endpoint",
+    "sts:externalid",
+    "s3:x-amz-acl",
+    "s3:x-amz-server-side-encryption",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:x-amz-storage-class",
+    "s3:x-amz-content-sha256",
+    "s3:signatureversion",
+    "s3:signatureage",
+    "s3:tlsversion",
+    "s3:authtype",
+    "s3:prefix",
+    "s3:delimiter",
+    "s3:max-keys",
+];
+
+fn is_non_limiting(key: &str) -> bool {
+    NON_LIMITING_KEYS.contains(&key) || key.starts_with("kms:encryptioncontext:")
+}
+
+impl Statement {
+    /// An `Allow` anyone can use: principal `*` (or `Allow` with `NotPrincipal`), with no
+    /// condition or only conditions that do not narrow the caller. A condition that cannot be
+    /// read counts as limiting (never guessed).
+    pub fn is_open_to_anyone(&self) -> bool {
+        if !self.is_allow() || !self.is_public() {
+            return false;
+        }
+        let Some(cond) = &self.condition else { return true };
+        let readable = matches!(cond.value, Value::Map(_))
+            && cond.entries().iter().all(|(_, per_op)| matches!(per_op.value, Value::Map(_)));
+        readable && self.condition_keys().iter().all(|k| is_non_limiting(k))
+    }
+}
+
 /// IAM-style glob: `*` any run, `?` one character, ASCII case-insensitive (IAM action names
 /// are case-insensitive; resource ARNs are matched the same way here, which can only widen).
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {

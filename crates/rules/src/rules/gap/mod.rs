@@ -97,52 +97,9 @@ pub(crate) fn public_policy_neutralised(res: &Resource) -> bool {
         || always_true(res, "PublicAccessBlockConfiguration.RestrictPublicBuckets")
 }
 
-/// Condition keys (lower case) that do not narrow who may make a request: a statement open to
-/// `*` conditioned only on these is still open to anyone. `aws:Referer` and `aws:UserAgent`
-/// are set by the caller and prove nothing.
-const NON_LIMITING_KEYS: &[&str] = &[
-    "aws:securetransport",
-    "aws:referer",
-    "aws:useragent",
-    "aws:currenttime",
-    "aws:epochtime",
-    "aws:requestedregion",
-    "aws:multifactorauthpresent",
-    "s3:x-amz-acl",
-    "s3:x-amz-server-side-encryption",
-    "s3:x-amz-server-side-encryption-aws-kms-key-id",
-    "s3:x-amz-storage-class",
-    "s3:x-amz-content-sha256",
-    "s3:signatureversion",
-    "s3:signatureage",
-    "s3:tlsversion",
-    "s3:authtype",
-    "s3:prefix",
-    "s3:delimiter",
-    "s3:max-keys",
-];
-
-/// An `Allow` statement anyone can use: principal `*` (or `NotPrincipal`), with no condition
-/// or only conditions that do not narrow the caller. A condition that cannot be read, or one on
-/// any other key (`aws:SourceVpce`, `aws:PrincipalOrgID`, `aws:SourceIp` …), is taken as
-/// limiting: IP-only allowlists are the NET-IP-ONLY family's business.
+/// See [`Statement::is_open_to_anyone`]; IP-only allowlists are the NET-IP-ONLY family's.
 pub(crate) fn is_open_to_anyone(stmt: &Statement) -> bool {
-    if !stmt.is_allow() {
-        return false;
-    }
-    let Some(principal) = &stmt.principal else { return false };
-    if !(principal.everyone || principal.negated) {
-        return false;
-    }
-    let Some(cond) = &stmt.condition else { return true };
-    if !matches!(cond.value, Value::Map(_)) {
-        return false;
-    }
-    // Every operator must be a readable map of keys, or the condition is unknown.
-    if cond.entries().iter().any(|(_, per_op)| !matches!(per_op.value, Value::Map(_))) {
-        return false;
-    }
-    stmt.condition_keys().iter().all(|k| NON_LIMITING_KEYS.contains(&k.as_str()))
+    stmt.is_open_to_anyone()
 }
 
 /// How the statement's principal reads in messages.

@@ -315,56 +315,9 @@ fn attached_by_arn(model: &Model, logical_id: &str) -> Vec<String> {
 // Resource and trust policies open to everyone
 // ---------------------------------------------------------------------------------------------
 
-/// Condition keys (lower case) that do not narrow who may call: a statement open to `*`
-/// conditioned only on these is still open to anyone. Any other key (`aws:SourceArn`,
-/// `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`, `kms:CallerAccount`,
-/// `aws:SourceIp` …) is taken as limiting; IP-only allowlists belong to NET-IP-ONLY.
-const NON_LIMITING_KEYS: &[&str] = &[
-    "aws:securetransport",
-    "aws:referer",
-    "aws:useragent",
-    "aws:currenttime",
-    "aws:epochtime",
-    "aws:requestedregion",
-    "aws:multifactorauthpresent",
-    "aws:multifactorauthage",
-    "aws:tokenissuetime",
-    "aws:viaawsservice",
-    "aws:calledvia",
-    "aws:calledviafirst",
-    "aws:calledvialast",
-    "kms:viaservice",
-    "kms:encryptioncontextkeys",
-    "kms:encryptionalgorithm",
-    "kms:requestalias",
-    "sns:protocol",
-    "sns:endpoint",
-    "sts:externalid",
-];
-
-/// An `Allow` statement anyone can use: principal `*` (or `Allow` with `NotPrincipal`), with no
-/// condition or only conditions that do not narrow the caller. An unreadable condition counts
-/// as limiting (never guessed).
+/// See [`Statement::is_open_to_anyone`].
 pub(crate) fn open_to_anyone(stmt: &Statement) -> bool {
-    if !stmt.is_allow() {
-        return false;
-    }
-    let Some(principal) = &stmt.principal else { return false };
-    if !(principal.everyone || principal.negated) {
-        return false;
-    }
-    let Some(cond) = &stmt.condition else { return true };
-    if !matches!(cond.value, Value::Map(_)) {
-        return false;
-    }
-    if cond.entries().iter().any(|(_, per_op)| !matches!(per_op.value, Value::Map(_))) {
-        return false;
-    }
-    stmt.condition_keys().iter().all(|k| is_non_limiting(k))
-}
-
-fn is_non_limiting(key: &str) -> bool {
-    NON_LIMITING_KEYS.contains(&key) || key.starts_with("kms:encryptioncontext:")
+    stmt.is_open_to_anyone()
 }
 
 /// How an open statement's principal reads in messages.
