@@ -29,7 +29,8 @@ pub struct ExplainArgs {
 }
 
 fn in_family(meta: &RuleMeta, family: &str) -> bool {
-    meta.family.eq_ignore_ascii_case(family) || meta.family.split('-').next().is_some_and(|g| g.eq_ignore_ascii_case(family))
+    meta.family.eq_ignore_ascii_case(family)
+        || meta.family.split('-').next().is_some_and(|g| g.eq_ignore_ascii_case(family))
 }
 
 pub fn rules(args: RulesArgs) -> Result<u8> {
@@ -50,7 +51,8 @@ pub fn rules(args: RulesArgs) -> Result<u8> {
             table.set_header(["id", "name", "family", "severity", "title"]);
             for r in &rules {
                 let m = &r.meta;
-                let title = if m.default_enabled { m.title.to_string() } else { format!("{} (off by default)", m.title) };
+                let title =
+                    if m.default_enabled { m.title.to_string() } else { format!("{} (off by default)", m.title) };
                 table.add_row([m.id, m.name, m.family, m.severity.as_str(), &title]);
             }
             println!("{table}");

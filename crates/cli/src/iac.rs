@@ -155,7 +155,9 @@ fn selected_rules(config: &Config, only: &[String]) -> Result<Vec<&'static Rule>
     }
     let named = |r: &Rule| {
         only.iter().any(|n| {
-            n.eq_ignore_ascii_case(r.meta.id) || n.eq_ignore_ascii_case(r.meta.name) || n.eq_ignore_ascii_case(r.meta.family)
+            n.eq_ignore_ascii_case(r.meta.id)
+                || n.eq_ignore_ascii_case(r.meta.name)
+                || n.eq_ignore_ascii_case(r.meta.family)
         })
     };
     Ok(nextgap_rules::registry().iter().copied().filter(|r| named(r)).collect())
@@ -236,7 +238,9 @@ fn write_report(report: &Report, args: &IacArgs, rules: &[&'static Rule], scanne
         }
     };
     match args.format {
-        OutputFormat::Text => nextgap_sinks::write_text(report, &TextOptions { color, verbose: args.verbose }, &mut out),
+        OutputFormat::Text => {
+            nextgap_sinks::write_text(report, &TextOptions { color, verbose: args.verbose }, &mut out)
+        }
         OutputFormat::Json => nextgap_sinks::write_json(report, &mut out),
         OutputFormat::Sarif => nextgap_sinks::write_sarif(report, rules, &mut out),
         OutputFormat::Junit => {

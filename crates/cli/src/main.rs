@@ -17,7 +17,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan CloudFormation / SAM templates (files, directories, or `-` for stdin).
-    Iac(iac::IacArgs),
+    Iac(Box<iac::IacArgs>),
     /// List the rules.
     Rules(explain::RulesArgs),
     /// Explain a rule: what, why, the fix with a snippet, and references.
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Iac(args) => iac::run(args),
+        Command::Iac(args) => iac::run(*args),
         Command::Rules(args) => explain::rules(args),
         Command::Explain(args) => explain::explain(args),
     };

@@ -12,7 +12,11 @@ fn nextgap(args: &[&str], dir: &Path) -> Output {
 
 fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}\nstderr: {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     })
 }
 
@@ -80,7 +84,8 @@ fn findings_exit_1_with_exact_location() {
 fn fail_on_threshold_and_never() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "stack.yaml", SSH_OPEN);
-    let code = |t: &str| nextgap(&["iac", "stack.yaml", "--rule", "NG-EC2-001", "--fail-on", t], dir.path()).status.code();
+    let code =
+        |t: &str| nextgap(&["iac", "stack.yaml", "--rule", "NG-EC2-001", "--fail-on", t], dir.path()).status.code();
     assert_eq!(code("high"), Some(1));
     assert_eq!(code("critical"), Some(0));
     assert_eq!(code("never"), Some(0));
@@ -267,15 +272,32 @@ fn insecure_example_findings() {
         .map(|f| {
             format!(
                 "{}:{} {} {} {} {}",
-                f["location"]["line"], f["location"]["column"], f["severity"].as_str().unwrap(),
-                f["rule_id"].as_str().unwrap(), f["family"].as_str().unwrap(), f["location"]["logical_id"].as_str().unwrap()
+                f["location"]["line"],
+                f["location"]["column"],
+                f["severity"].as_str().unwrap(),
+                f["rule_id"].as_str().unwrap(),
+                f["family"].as_str().unwrap(),
+                f["location"]["logical_id"].as_str().unwrap()
             )
         })
         .collect();
     insta::assert_snapshot!(lines.join("\n"));
     let families: std::collections::BTreeSet<&str> =
         report["findings"].as_array().unwrap().iter().map(|f| f["family"].as_str().unwrap()).collect();
-    for family in ["NET-OPEN", "NET-IP-ONLY", "IAM-BROAD", "IAM-ESCALATION", "IAM-KEYS", "GAP-TRAIL", "GAP-PUBLIC-S3", "GAP-LOGS", "OUTAGE-STATEFUL", "BACKUP-NONE", "DATA-ENCRYPT", "DATA-SECRETS"] {
+    for family in [
+        "NET-OPEN",
+        "NET-IP-ONLY",
+        "IAM-BROAD",
+        "IAM-ESCALATION",
+        "IAM-KEYS",
+        "GAP-TRAIL",
+        "GAP-PUBLIC-S3",
+        "GAP-LOGS",
+        "OUTAGE-STATEFUL",
+        "BACKUP-NONE",
+        "DATA-ENCRYPT",
+        "DATA-SECRETS",
+    ] {
         assert!(families.contains(family), "example shows no {family}");
     }
 }

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 pub fn fingerprint(f: &Finding) -> String {
-    let key = format!("{}|{}|{}|{}", f.rule_id, normalize_path(&f.location.file), f.location.logical_id, f.location.path);
+    let key =
+        format!("{}|{}|{}|{}", f.rule_id, normalize_path(&f.location.file), f.location.logical_id, f.location.path);
     format!("{:016x}", fnv1a(key.as_bytes()))
 }
 

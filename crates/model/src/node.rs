@@ -42,9 +42,15 @@ pub enum Value {
     /// Ordered as written; duplicate keys are rejected by the loaders.
     Map(Vec<(Key, Node)>),
     /// An intrinsic function as written (`Ref`, `Fn::Sub`, `!GetAtt` …), before resolution.
-    Intrinsic { name: String, arg: Box<Node> },
+    Intrinsic {
+        name: String,
+        arg: Box<Node>,
+    },
     /// `Ref` / `Fn::GetAtt` to a resource of the same template (or a live resource id).
-    ResourceRef { logical_id: String, attribute: Option<String> },
+    ResourceRef {
+        logical_id: String,
+        attribute: Option<String>,
+    },
     /// The possible values when the choice between them is unknown (`Fn::If` on an unknown
     /// condition). Rules check every alternative.
     Choice(Vec<Node>),
@@ -167,10 +173,7 @@ impl Node {
 
     /// Items of a list, looking through choices: the union of the items of every branch.
     pub fn all_items(&self) -> Vec<&Node> {
-        self.alternatives()
-            .into_iter()
-            .flat_map(|alt| alt.items().iter().flat_map(|i| i.alternatives()))
-            .collect()
+        self.alternatives().into_iter().flat_map(|alt| alt.items().iter().flat_map(|i| i.alternatives())).collect()
     }
 
     /// Every possible value at a dotted path, looking through choices at each step. `None`
@@ -193,10 +196,7 @@ impl Node {
             }
             current = next;
         }
-        current
-            .into_iter()
-            .map(|n| n.filter(|n| !n.is_absent()))
-            .collect()
+        current.into_iter().map(|n| n.filter(|n| !n.is_absent())).collect()
     }
 
     /// Depth-first walk over every node (choices expanded), with the node's key path.

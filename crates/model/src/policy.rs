@@ -407,9 +407,9 @@ pub fn from_json(v: &serde_json::Value) -> Node {
         J::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
         J::String(s) => Value::String(s.clone()),
         J::Array(items) => Value::List(items.iter().map(from_json).collect()),
-        J::Object(map) => Value::Map(
-            map.iter().map(|(k, v)| (Key { name: k.clone(), pos: Pos::default() }, from_json(v))).collect(),
-        ),
+        J::Object(map) => {
+            Value::Map(map.iter().map(|(k, v)| (Key { name: k.clone(), pos: Pos::default() }, from_json(v))).collect())
+        }
     };
     Node::synthetic(value)
 }

@@ -118,7 +118,14 @@ pub(crate) fn gather_security_groups(resources: &[Resource]) -> Vec<SecurityGrou
     for (i, res) in resources.iter().enumerate() {
         if res.resource_type == "AWS::EC2::SecurityGroup" {
             let mut ingress = Vec::new();
-            for (n, item) in res.properties.lookup("SecurityGroupIngress").into_iter().flatten().flat_map(|l| l.all_items()).enumerate() {
+            for (n, item) in res
+                .properties
+                .lookup("SecurityGroupIngress")
+                .into_iter()
+                .flatten()
+                .flat_map(|l| l.all_items())
+                .enumerate()
+            {
                 ingress.extend(ingress_rules(i, res, &format!("SecurityGroupIngress[{n}]"), item));
             }
             groups.push(SecurityGroup { resource: i, logical_id: res.logical_id.clone(), declared: true, ingress });
@@ -131,7 +138,12 @@ pub(crate) fn gather_security_groups(resources: &[Resource]) -> Vec<SecurityGrou
         let rules = ingress_rules(i, res, "", &res.properties);
         match target_group(res).and_then(|id| groups.iter_mut().find(|g| g.declared && g.logical_id == id)) {
             Some(group) => group.ingress.extend(rules),
-            None => groups.push(SecurityGroup { resource: i, logical_id: res.logical_id.clone(), declared: false, ingress: rules }),
+            None => groups.push(SecurityGroup {
+                resource: i,
+                logical_id: res.logical_id.clone(),
+                declared: false,
+                ingress: rules,
+            }),
         }
     }
     groups
@@ -194,7 +206,9 @@ pub(crate) fn gather_buckets(resources: &[Resource], policies: &[PolicyDoc]) -> 
             policies: policies
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.resource_type == "AWS::S3::BucketPolicy" && policy_targets(&resources[p.resource], res))
+                .filter(|(_, p)| {
+                    p.resource_type == "AWS::S3::BucketPolicy" && policy_targets(&resources[p.resource], res)
+                })
                 .map(|(n, _)| n)
                 .collect(),
         })

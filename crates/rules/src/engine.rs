@@ -65,7 +65,9 @@ impl Config {
                 return Err(ConfigError(format!("unknown rule `{rule}` in [rules.severity]")));
             }
             if Severity::parse(sev).is_none() {
-                return Err(ConfigError(format!("severity `{sev}` for `{rule}` is not one of info, low, medium, high, critical")));
+                return Err(ConfigError(format!(
+                    "severity `{sev}` for `{rule}` is not one of info, low, medium, high, critical"
+                )));
             }
         }
         Ok(config)
@@ -73,7 +75,9 @@ impl Config {
 
     fn names(list: &[String], rule: &Rule) -> bool {
         list.iter().any(|n| {
-            n.eq_ignore_ascii_case(rule.meta.id) || n.eq_ignore_ascii_case(rule.meta.name) || n.eq_ignore_ascii_case(rule.meta.family)
+            n.eq_ignore_ascii_case(rule.meta.id)
+                || n.eq_ignore_ascii_case(rule.meta.name)
+                || n.eq_ignore_ascii_case(rule.meta.family)
         })
     }
 
@@ -155,7 +159,9 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
 /// rule, resource and path.
 fn dedup(findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.rule_id.clone(), f.location.logical_id.clone(), f.location.path.clone(), f.message.clone())));
+    findings.retain(|f| {
+        seen.insert((f.rule_id.clone(), f.location.logical_id.clone(), f.location.path.clone(), f.message.clone()))
+    });
 }
 
 /// One suppression read from a resource's `Metadata`.
@@ -178,20 +184,36 @@ impl Suppression {
 fn suppressions_of(model: &Model, res: &Resource, warnings: &mut Vec<ScanError>) -> Vec<Suppression> {
     let Some(meta) = &res.metadata else { return vec![] };
     let mut out = Vec::new();
-    let forms = [("nextgap", "suppress", "rule", true), ("cfn_nag", "rules_to_suppress", "id", false), ("checkov", "skip", "id", false)];
+    let forms = [
+        ("nextgap", "suppress", "rule", true),
+        ("cfn_nag", "rules_to_suppress", "id", false),
+        ("checkov", "skip", "id", false),
+    ];
     for (tool, list_key, id_key, reason_required) in forms {
         for item in meta.get(tool).and_then(|t| t.get(list_key)).map(Node::items).unwrap_or_default() {
             let Some(id) = item.get(id_key).and_then(Node::scalar_text) else {
-                warnings.push(warning(model, item, &format!("{tool} suppression on {} has no `{id_key}`; ignored", res.logical_id)));
+                warnings.push(warning(
+                    model,
+                    item,
+                    &format!("{tool} suppression on {} has no `{id_key}`; ignored", res.logical_id),
+                ));
                 continue;
             };
             let reason = item.get("reason").or(item.get("comment")).and_then(Node::scalar_text).unwrap_or_default();
             if reason_required && reason.trim().is_empty() {
-                warnings.push(warning(model, item, &format!("suppression of {id} on {} has no reason; ignored", res.logical_id)));
+                warnings.push(warning(
+                    model,
+                    item,
+                    &format!("suppression of {id} on {} has no reason; ignored", res.logical_id),
+                ));
                 continue;
             }
             if tool == "nextgap" && crate::find(&id).is_none() {
-                warnings.push(warning(model, item, &format!("suppression names unknown rule {id} on {}", res.logical_id)));
+                warnings.push(warning(
+                    model,
+                    item,
+                    &format!("suppression names unknown rule {id} on {}", res.logical_id),
+                ));
             }
             out.push(Suppression { id });
         }
@@ -200,5 +222,10 @@ fn suppressions_of(model: &Model, res: &Resource, warnings: &mut Vec<ScanError>)
 }
 
 fn warning(model: &Model, node: &Node, message: &str) -> ScanError {
-    ScanError { file: model.origin.clone(), line: node.pos.line, column: node.pos.column, message: format!("warning: {message}") }
+    ScanError {
+        file: model.origin.clone(),
+        line: node.pos.line,
+        column: node.pos.column,
+        message: format!("warning: {message}"),
+    }
 }

@@ -31,9 +31,22 @@ impl<'m> Hits<'m> {
     }
 
     /// Reports with an explicit position (a statement, an ingress rule).
-    pub fn add_at(&mut self, resource: usize, path: &str, pos: Pos, message: impl Into<String>, evidence: impl Into<String>) {
+    pub fn add_at(
+        &mut self,
+        resource: usize,
+        path: &str,
+        pos: Pos,
+        message: impl Into<String>,
+        evidence: impl Into<String>,
+    ) {
         let pos = if pos.line > 0 { pos } else { self.model.resources[resource].pos };
-        self.hits.push(Hit { resource, path: path.to_string(), pos, message: message.into(), evidence: evidence.into() });
+        self.hits.push(Hit {
+            resource,
+            path: path.to_string(),
+            pos,
+            message: message.into(),
+            evidence: evidence.into(),
+        });
     }
 
     pub fn into_vec(self) -> Vec<Hit> {

@@ -25,22 +25,15 @@ fn findings_on(path: &Path) -> Vec<(String, String, String)> {
     };
     let config = Config::default();
     let outcome = check_model(&model, &config.rules(), &config);
-    outcome
-        .findings
-        .into_iter()
-        .map(|f| (f.family, f.location.logical_id, f.rule_id))
-        .collect()
+    outcome.findings.into_iter().map(|f| (f.family, f.location.logical_id, f.rule_id)).collect()
 }
 
 /// `file|logical id|rule id` lines from the justification list.
 fn justified() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/conformance-justified.md"))
-        .unwrap_or_default();
-    text.lines()
-        .filter_map(|l| l.strip_prefix("- `"))
-        .filter_map(|l| l.split('`').next())
-        .map(String::from)
-        .collect()
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/conformance-justified.md"))
+            .unwrap_or_default();
+    text.lines().filter_map(|l| l.strip_prefix("- `")).filter_map(|l| l.split('`').next()).map(String::from).collect()
 }
 
 #[test]

@@ -12,7 +12,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             files(&path, out);
-        } else if path.extension().is_some_and(|e| ["json", "yaml", "yml", "template"].contains(&e.to_str().unwrap_or(""))) {
+        } else if path
+            .extension()
+            .is_some_and(|e| ["json", "yaml", "yml", "template"].contains(&e.to_str().unwrap_or("")))
+        {
             out.push(path);
         }
     }
