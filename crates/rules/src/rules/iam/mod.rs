@@ -138,6 +138,23 @@ pub(crate) fn identity_docs(model: &Model) -> impl Iterator<Item = &PolicyDoc> {
     model.policies.iter().filter(|d| d.kind == PolicyKind::Identity)
 }
 
+/// Reports every identity-policy statement for which `judge` says what is wrong (the text
+/// after "policy … statement n"), at the statement's position with its evidence.
+pub(crate) fn report_identity_statements(
+    model: &Model,
+    out: &mut Hits,
+    judge: impl Fn(&PolicyDoc, &Statement) -> Option<String>,
+) {
+    for doc in identity_docs(model) {
+        for stmt in &doc.statements {
+            if let Some(what) = judge(doc, stmt) {
+                let message = format!("{} {} {what}", doc_label(doc), stmt_label(stmt));
+                out.add_at(doc.resource, &stmt_path(doc, stmt), stmt.pos, message, stmt_evidence(stmt));
+            }
+        }
+    }
+}
+
 /// The statement grants (nearly) everything: `*` on `*`, or `Allow` + `NotAction` on every
 /// resource. Such statements are reported by `iam-policy-full-admin` and
 /// `iam-policy-allow-not-action`; narrower rules skip them so one problem gives one finding.

@@ -35,25 +35,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Hits) {
-    for doc in super::identity_docs(model) {
-        for stmt in &doc.statements {
-            if !(stmt.is_allow() && stmt.actions.negated && stmt.resources.is_star()) {
-                continue;
-            }
-            out.add_at(
-                doc.resource,
-                &super::stmt_path(doc, stmt),
-                stmt.pos,
-                format!(
-                    "{} {} allows {} on every resource",
-                    super::doc_label(doc),
-                    super::stmt_label(stmt),
-                    super::actions_text(stmt)
-                ),
-                super::stmt_evidence(stmt),
-            );
-        }
-    }
+    super::report_identity_statements(model, out, |_, stmt| {
+        (stmt.is_allow() && stmt.actions.negated && stmt.resources.is_star())
+            .then(|| format!("allows {} on every resource", super::actions_text(stmt)))
+    });
 }
 
 #[cfg(test)]

@@ -39,22 +39,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Hits) {
-    for doc in super::identity_docs(model) {
-        for stmt in doc.statements.iter().filter(|s| s.is_admin()) {
-            let cond = if stmt.has_condition() { " (only a Condition limits it)" } else { "" };
-            out.add_at(
-                doc.resource,
-                &super::stmt_path(doc, stmt),
-                stmt.pos,
-                format!(
-                    "{} {} allows every action on every resource{cond}",
-                    super::doc_label(doc),
-                    super::stmt_label(stmt)
-                ),
-                super::stmt_evidence(stmt),
-            );
-        }
-    }
+    super::report_identity_statements(model, out, |_, stmt| {
+        let cond = if stmt.has_condition() { " (only a Condition limits it)" } else { "" };
+        stmt.is_admin().then(|| format!("allows every action on every resource{cond}"))
+    });
 }
 
 #[cfg(test)]

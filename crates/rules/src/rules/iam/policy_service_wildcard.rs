@@ -43,34 +43,18 @@ fn sensitive_service_wildcard(pattern: &Pattern) -> Option<String> {
 }
 
 fn check(model: &Model, out: &mut Hits) {
-    for doc in super::identity_docs(model) {
-        for stmt in &doc.statements {
-            let eligible = stmt.is_allow()
-                && !stmt.actions.negated
-                && !stmt.actions.is_star()
-                && stmt.resources.is_star()
-                && !stmt.has_condition();
-            if !eligible {
-                continue;
-            }
-            let found: Vec<String> = stmt.actions.patterns.iter().filter_map(sensitive_service_wildcard).collect();
-            if found.is_empty() {
-                continue;
-            }
-            out.add_at(
-                doc.resource,
-                &super::stmt_path(doc, stmt),
-                stmt.pos,
-                format!(
-                    "{} {} allows {} on every resource",
-                    super::doc_label(doc),
-                    super::stmt_label(stmt),
-                    found.join(", ")
-                ),
-                super::stmt_evidence(stmt),
-            );
+    super::report_identity_statements(model, out, |_, stmt| {
+        let eligible = stmt.is_allow()
+            && !stmt.actions.negated
+            && !stmt.actions.is_star()
+            && stmt.resources.is_star()
+            && !stmt.has_condition();
+        if !eligible {
+            return None;
         }
-    }
+        let found: Vec<String> = stmt.actions.patterns.iter().filter_map(sensitive_service_wildcard).collect();
+        (!found.is_empty()).then(|| format!("allows {} on every resource", found.join(", ")))
+    });
 }
 
 #[cfg(test)]

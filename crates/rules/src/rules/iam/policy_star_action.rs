@@ -33,25 +33,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &Model, out: &mut Hits) {
-    for doc in super::identity_docs(model) {
-        for stmt in &doc.statements {
-            if !stmt.is_allow() || stmt.actions.negated || !stmt.actions.is_star() || stmt.resources.is_star() {
-                continue;
-            }
-            out.add_at(
-                doc.resource,
-                &super::stmt_path(doc, stmt),
-                stmt.pos,
-                format!(
-                    "{} {} allows every action on {}",
-                    super::doc_label(doc),
-                    super::stmt_label(stmt),
-                    super::resources_text(stmt)
-                ),
-                super::stmt_evidence(stmt),
-            );
-        }
-    }
+    super::report_identity_statements(model, out, |_, stmt| {
+        let star_on_some =
+            stmt.is_allow() && !stmt.actions.negated && stmt.actions.is_star() && !stmt.resources.is_star();
+        star_on_some.then(|| format!("allows every action on {}", super::resources_text(stmt)))
+    });
 }
 
 #[cfg(test)]
