@@ -14,14 +14,7 @@ pub static RULE: Rule = Rule {
             roles a principal may assume should be an explicit list.",
         fix: "List the role ARNs the principal needs to assume in `Resource`.",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action: sts:AssumeRole\n    Resource: !GetAtt DeployRole.Arn",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         well_architected: &["SEC03-BP02"],
         ..RuleMeta::DEFAULT
     },

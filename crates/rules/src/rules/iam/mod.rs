@@ -134,6 +134,16 @@ pub(crate) fn stmt_evidence(stmt: &Statement) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Identity policies (attached to users, groups, roles, functions, or managed policies).
+/// Resource types that carry identity policies (for rules' `resource_types`).
+pub(crate) const IDENTITY_POLICY_HOLDERS: &[&str] = &[
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::Serverless::Function",
+];
+
 pub(crate) fn identity_docs(model: &Model) -> impl Iterator<Item = &PolicyDoc> {
     model.policies.iter().filter(|d| d.kind == PolicyKind::Identity)
 }

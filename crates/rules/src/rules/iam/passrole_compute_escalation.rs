@@ -24,14 +24,7 @@ pub static RULE: Rule = Rule {
         fix: "Limit `iam:PassRole` to the ARNs of the roles the principal must hand to services, \
             and add an `iam:PassedToService` condition.",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action: iam:PassRole\n    Resource: !GetAtt WorkerRole.Arn\n    Condition:\n      StringEquals:\n        iam:PassedToService: lambda.amazonaws.com",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         well_architected: &["SEC03-BP02", "SEC03-BP05"],
         checkov: &["CKV_AWS_110"],
         cfn_nag: &["F38", "F39"],

@@ -17,14 +17,7 @@ pub static RULE: Rule = Rule {
         fix: "Turn the statement into an `Allow` of the actions that are needed, or into a `Deny` \
             with `NotAction` next to a narrow `Allow`.",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action:\n      - s3:GetObject\n      - s3:ListBucket\n    Resource:\n      - !GetAtt DataBucket.Arn\n      - !Sub \"${DataBucket.Arn}/*\"",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         cis: &["2.15"],
         fsbp: &["IAM.1"],
         well_architected: &["SEC03-BP02"],

@@ -21,14 +21,7 @@ pub static RULE: Rule = Rule {
         fix: "Limit these actions to the users, instances or database users concerned (for \
             access keys usually `arn:aws:iam::<account>:user/${aws:username}`).",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action:\n      - iam:CreateAccessKey\n      - iam:UpdateAccessKey\n    Resource: !Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:user/${!aws:username}\"",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         well_architected: &["SEC03-BP02", "SEC02-BP05"],
         checkov: &["CKV_AWS_107"],
         ..RuleMeta::DEFAULT

@@ -20,14 +20,7 @@ pub static RULE: Rule = Rule {
             administers, and add conditions such as `iam:PermissionsBoundary` or `iam:PolicyARN`.",
         fix_snippet:
             "Statement:\n  - Effect: Allow\n    Action: s3:PutBucketPolicy\n    Resource: !GetAtt WebsiteBucket.Arn",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         cis: &["2.15"],
         well_architected: &["SEC03-BP02", "SEC03-BP05"],
         checkov: &["CKV_AWS_109"],

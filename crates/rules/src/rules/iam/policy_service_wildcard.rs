@@ -18,14 +18,7 @@ pub static RULE: Rule = Rule {
         fix: "Replace `service:*` with the actions the principal calls, and the `*` resource with \
             the ARNs it uses.",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action:\n      - kms:Decrypt\n      - kms:GenerateDataKey\n    Resource: !GetAtt DataKey.Arn",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         fsbp: &["IAM.21"],
         well_architected: &["SEC03-BP02"],
         ..RuleMeta::DEFAULT

@@ -16,14 +16,7 @@ pub static RULE: Rule = Rule {
         fix: "List the actions the principal calls (for example `s3:GetObject`, `s3:PutObject`) \
             instead of `*`.",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action:\n      - dynamodb:GetItem\n      - dynamodb:PutItem\n      - dynamodb:Query\n    Resource: !GetAtt OrdersTable.Arn",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         fsbp: &["IAM.21"],
         well_architected: &["SEC03-BP02"],
         checkov: &["CKV_AWS_63"],

@@ -25,14 +25,7 @@ pub static RULE: Rule = Rule {
             administrator roles, and where delegation is needed require a permissions boundary \
             (`iam:PermissionsBoundary` condition) or limit `iam:PolicyARN`.",
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action: iam:AttachRolePolicy\n    Resource: !Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app/*\"\n    Condition:\n      ArnEquals:\n        iam:PolicyARN: !Ref AppBoundedPolicy",
-        resource_types: &[
-            "AWS::IAM::Policy",
-            "AWS::IAM::ManagedPolicy",
-            "AWS::IAM::Role",
-            "AWS::IAM::User",
-            "AWS::IAM::Group",
-            "AWS::Serverless::Function",
-        ],
+        resource_types: super::IDENTITY_POLICY_HOLDERS,
         well_architected: &["SEC03-BP02", "SEC03-BP05"],
         checkov: &["CKV_AWS_110"],
         links: &["https://pathfinding.cloud"],
