@@ -83,6 +83,12 @@ pub struct Location {
     /// Property path inside the resource (`Properties.SecurityGroupIngress[0]`).
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub path: String,
+    /// Live sources: the account the resource is in.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub account: String,
+    /// Live sources: the region, empty for global resources.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub region: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -135,6 +141,41 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Outcome of one check on one subject (live sources).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// The data could not be read; never counted as a pass.
+    Unknown,
+}
+
+/// One (rule, subject) verdict of a live audit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub rule_id: String,
+    pub family: String,
+    pub status: Status,
+    /// ARN of the subject (the account root for account-level checks).
+    pub resource: String,
+    pub resource_type: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub account: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub region: String,
+    /// Why UNKNOWN (or a short FAIL message).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckCounts {
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub files_scanned: usize,
@@ -146,6 +187,9 @@ pub struct Summary {
     pub baselined: usize,
     pub by_severity: std::collections::BTreeMap<String, usize>,
     pub by_family: std::collections::BTreeMap<String, usize>,
+    /// Live audits: PASS / FAIL / UNKNOWN over every (check, subject).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub checks: Option<CheckCounts>,
 }
 
 /// Everything a run produced: what every sink renders.
@@ -156,6 +200,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub errors: Vec<ScanError>,
     pub skipped: Vec<Skipped>,
+    /// Live audits: every (check, subject) verdict, PASS and UNKNOWN included.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub checks: Vec<CheckResult>,
     pub summary: Summary,
 }
 
@@ -194,6 +241,18 @@ impl Report {
         s.files_skipped = self.skipped.len();
         s.by_severity.clear();
         s.by_family.clear();
+        if !self.checks.is_empty() {
+            self.checks.sort_by(|a, b| (&a.rule_id, &a.resource, a.status).cmp(&(&b.rule_id, &b.resource, b.status)));
+            let mut counts = CheckCounts::default();
+            for c in &self.checks {
+                match c.status {
+                    Status::Pass => counts.pass += 1,
+                    Status::Fail => counts.fail += 1,
+                    Status::Unknown => counts.unknown += 1,
+                }
+            }
+            s.checks = Some(counts);
+        }
         for f in &self.findings {
             *s.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
             *s.by_family.entry(f.family.clone()).or_default() += 1;

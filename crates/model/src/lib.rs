@@ -8,10 +8,12 @@
 //! rebuild: security groups with every ingress rule wherever it was declared, buckets with ACL,
 //! policy and Block Public Access, and every policy document with where it came from.
 
+pub mod account;
 pub mod node;
 pub mod policy;
 mod resource;
 pub mod views;
 
+pub use account::{Account, Fact, Unavailable};
 pub use node::{Key, Node, Pos, Value};
 pub use resource::{Model, Parameter, Resource};

@@ -67,6 +67,12 @@ impl Resource {
     pub fn is_type(&self, t: &str) -> bool {
         self.resource_type == t
     }
+
+    /// Region from the ARN (`arn:aws:ec2:eu-west-1:…`), for live resources; empty for global
+    /// services and templates.
+    pub fn region(&self) -> &str {
+        self.arn.as_deref().and_then(|a| a.split(':').nth(3)).unwrap_or("")
+    }
 }
 
 /// `Name[0][2]` → (`Name`, [0, 2]); malformed indices end the list.
@@ -102,6 +108,10 @@ pub struct Model {
     pub policies: Vec<PolicyDoc>,
     pub security_groups: Vec<SecurityGroup>,
     pub buckets: Vec<Bucket>,
+    /// Live sources only: account-level facts. `None` for templates.
+    pub account: Option<crate::account::Account>,
+    /// Live sources only: reads that failed, so checks needing them report UNKNOWN.
+    pub unavailable: Vec<crate::account::Unavailable>,
     by_id: HashMap<String, usize>,
 }
 
@@ -126,6 +136,19 @@ impl Model {
 
     pub fn of_type<'a>(&'a self, t: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
         self.resources.iter().filter(move |r| r.resource_type == t)
+    }
+
+    /// Why `operation` (`ec2:DescribeSecurityGroups`) could not be read in `region` (or
+    /// anywhere, for an empty region), if it could not.
+    pub fn unavailable(&self, operation: &str, region: &str) -> Option<&crate::account::Unavailable> {
+        self.unavailable.iter().find(|u| {
+            u.operation.eq_ignore_ascii_case(operation)
+                && (region.is_empty() || u.region.is_empty() || u.region == region)
+        })
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.account.is_some()
     }
 
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {

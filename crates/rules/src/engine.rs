@@ -2,7 +2,7 @@
 //! re-grade) and suppressions written in resource `Metadata`.
 
 use crate::{registry, Hits, Rule};
-use nextgap_findings::{Finding, Location, ScanError, Severity};
+use nextgap_findings::{CheckResult, Finding, Location, ScanError, Severity, Status};
 use nextgap_model::{Model, Node, Resource};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -110,6 +110,8 @@ pub struct Outcome {
     pub suppressed: usize,
     /// Suppressions that were ignored (no reason, unknown rule) and similar warnings.
     pub warnings: Vec<ScanError>,
+    /// Live models only: every (rule, subject) verdict.
+    pub checks: Vec<CheckResult>,
 }
 
 /// Runs `rules` on `model`.
@@ -118,8 +120,15 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
     let suppressions: Vec<Vec<Suppression>> =
         model.resources.iter().map(|r| suppressions_of(model, r, &mut outcome.warnings)).collect();
     for rule in rules {
+        // Template-only rules (no live data named) do not run on accounts.
+        if model.is_live() && rule.meta.requires.is_empty() {
+            continue;
+        }
         let mut hits = Hits::new(model);
         (rule.check)(model, &mut hits);
+        if model.is_live() {
+            outcome.checks.extend(verdicts(model, rule, &hits));
+        }
         for hit in hits.into_vec() {
             if suppressions[hit.resource].iter().any(|s| s.covers(rule)) {
                 outcome.suppressed += 1;
@@ -141,6 +150,8 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
                     resource_type: res.resource_type.clone(),
                     arn: res.arn.clone(),
                     path: hit.path,
+                    account: model.account.as_ref().map(|a| a.account_id.clone()).unwrap_or_default(),
+                    region: res.region().to_string(),
                 },
                 evidence: hit.evidence,
                 fix: rule.meta.fix.into(),
@@ -153,6 +164,54 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
     }
     dedup(&mut outcome.findings);
     outcome
+}
+
+/// PASS, FAIL or UNKNOWN for every subject of `rule` (the resources of its types), and an
+/// UNKNOWN for each required read that failed, so missing data never reads as a pass.
+fn verdicts(model: &Model, rule: &Rule, hits: &Hits) -> Vec<CheckResult> {
+    let account = model.account.as_ref().map(|a| a.account_id.clone()).unwrap_or_default();
+    let result = |res: &Resource, status: Status, reason: String| CheckResult {
+        rule_id: rule.meta.id.into(),
+        family: rule.meta.family.into(),
+        status,
+        resource: res.arn.clone().unwrap_or_else(|| res.logical_id.clone()),
+        resource_type: res.resource_type.clone(),
+        account: account.clone(),
+        region: res.region().to_string(),
+        reason,
+    };
+    let mut out = Vec::new();
+    for (i, res) in model.resources.iter().enumerate() {
+        if !rule.meta.resource_types.contains(&res.resource_type.as_str()) {
+            continue;
+        }
+        let missing = rule.meta.requires.iter().find_map(|op| model.unavailable(op, res.region()));
+        let verdict = if let Some(hit) = hits.hits.iter().find(|h| h.resource == i) {
+            result(res, Status::Fail, hit.message.clone())
+        } else if let Some((_, reason)) = hits.unknown.iter().find(|(r, _)| *r == i) {
+            result(res, Status::Unknown, reason.clone())
+        } else if let Some(u) = missing {
+            result(res, Status::Unknown, format!("{} failed: {}", u.operation, u.reason))
+        } else {
+            result(res, Status::Pass, String::new())
+        };
+        out.push(verdict);
+    }
+    for u in
+        model.unavailable.iter().filter(|u| rule.meta.requires.iter().any(|op| op.eq_ignore_ascii_case(&u.operation)))
+    {
+        out.push(CheckResult {
+            rule_id: rule.meta.id.into(),
+            family: rule.meta.family.into(),
+            status: Status::Unknown,
+            resource: model.account.as_ref().map(|a| a.root_arn()).unwrap_or_default(),
+            resource_type: "AWS::Account".into(),
+            account: account.clone(),
+            region: u.region.clone(),
+            reason: format!("{} failed: {}", u.operation, u.reason),
+        });
+    }
+    out
 }
 
 /// A rule may see the same problem twice through `Fn::If` branches; keep one finding per

@@ -13,15 +13,17 @@ pub struct Hit {
     pub evidence: String,
 }
 
-/// Collects a check's hits.
+/// Collects a check's hits, and the subjects it could not judge.
 pub struct Hits<'m> {
     model: &'m Model,
     pub(crate) hits: Vec<Hit>,
+    /// (resource index, reason): the data needed for this subject could not be read.
+    pub(crate) unknown: Vec<(usize, String)>,
 }
 
 impl<'m> Hits<'m> {
     pub fn new(model: &'m Model) -> Self {
-        Hits { model, hits: Vec::new() }
+        Hits { model, hits: Vec::new(), unknown: Vec::new() }
     }
 
     /// Reports `resource` at property `path`; the position is the deepest key of `path` found.
@@ -47,6 +49,12 @@ impl<'m> Hits<'m> {
             message: message.into(),
             evidence: evidence.into(),
         });
+    }
+
+    /// The rule could not judge `resource`: its data is unknown (AccessDenied, not collected).
+    /// Never counted as a pass.
+    pub fn unknown(&mut self, resource: usize, reason: impl Into<String>) {
+        self.unknown.push((resource, reason.into()));
     }
 
     pub fn into_vec(self) -> Vec<Hit> {

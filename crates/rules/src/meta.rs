@@ -30,6 +30,10 @@ pub struct RuleMeta {
     pub links: &'static [&'static str],
     /// Off unless enabled in `nextgap.toml` (for rules that are opinionated or noisy).
     pub default_enabled: bool,
+    /// Live sources: the read operations (`ec2:DescribeSecurityGroups`) the rule needs. A rule
+    /// with none runs on templates only. When one of them failed, the rule's subjects are
+    /// UNKNOWN instead of PASS.
+    pub requires: &'static [&'static str],
 }
 
 impl RuleMeta {
@@ -51,6 +55,7 @@ impl RuleMeta {
         cfn_nag: &[],
         links: &[],
         default_enabled: true,
+        requires: &[],
     };
 
     pub fn references(&self) -> References {

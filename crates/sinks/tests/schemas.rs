@@ -114,6 +114,7 @@ fn registry_report() -> Report {
                 resource_type: m.resource_types.first().copied().unwrap_or("AWS::CloudFormation::Stack").into(),
                 arn: None,
                 path: String::new(),
+                ..Default::default()
             },
             evidence: String::new(),
             fix: m.fix.into(),

@@ -35,6 +35,7 @@ fn finding(
             resource_type: resource_type.into(),
             arn: None,
             path: path.into(),
+            ..Default::default()
         },
         evidence: evidence.into(),
         fix: meta.fix.into(),
@@ -183,6 +184,8 @@ pub fn maximal_report() -> Report {
         resource_type: "AWS::S3::Bucket".into(),
         arn: Some("arn:aws:s3:::assets-prod".into()),
         path: "PublicAccessBlock".into(),
+        account: "111122223333".into(),
+        region: "eu-west-1".into(),
     };
     live.references = References {
         cis: strings(&["2.1.4"]),
