@@ -3,6 +3,7 @@
 mod discover;
 mod explain;
 mod iac;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
