@@ -3,6 +3,7 @@
 mod discover;
 mod explain;
 mod iac;
+mod live;
 mod report;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,12 @@ struct Cli {
 enum Command {
     /// Scan CloudFormation / SAM templates (files, directories, or `-` for stdin).
     Iac(Box<iac::IacArgs>),
+    /// Audit a live AWS account (or Organization): collect, then run the rules.
+    Scan(Box<live::ScanArgs>),
+    /// Read a live account into a snapshot file, for `audit` later or elsewhere.
+    Collect(Box<live::CollectArgs>),
+    /// Run the rules offline on snapshots and AWS CLI exports.
+    Audit(Box<live::AuditArgs>),
     /// List the rules.
     Rules(explain::RulesArgs),
     /// Explain a rule: what, why, the fix with a snippet, and references.
@@ -40,6 +47,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Iac(args) => iac::run(*args),
+        Command::Scan(args) => live::scan(*args),
+        Command::Collect(args) => live::collect(*args),
+        Command::Audit(args) => live::audit(*args),
         Command::Rules(args) => explain::rules(args),
         Command::Explain(args) => explain::explain(args),
     };
