@@ -1,0 +1,38 @@
+//! `nextgap audit`: inputs, bad files, the clock, exit codes.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn nextgap(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nextgap")).args(args).current_dir(dir).output().expect("run nextgap")
+}
+
+const SNAPSHOT: &str = r#"{"schema_version":"1","tool":"test","accounts":[{"account":{"account_id":"111122223333","partition":"aws","collected_at":"2026-11-23T00:00:00Z","regions":["us-east-1"]},"resources":[],"unavailable":[]}]}"#;
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.json"), SNAPSHOT).unwrap();
+    std::fs::write(dir.path().join("other.json"), r#"{"hello": 1}"#).unwrap();
+    std::fs::write(dir.path().join("cut.json.gz"), [0x1f, 0x8b, 0x08, 0x00, 0x01]).unwrap();
+    let out =
+        nextgap(&["audit", "good.json", "other.json", "cut.json.gz", "--format", "json", "--no-config"], dir.path());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = report["errors"].as_array().unwrap().iter().map(|e| e["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["cut.json.gz", "other.json"]);
+    assert!(report["errors"][0]["message"].as_str().unwrap().contains("gzip"));
+    assert_eq!(report["summary"]["files_scanned"], 1);
+    assert_ne!(out.status.code(), Some(2));
+}
+
+#[test]
+fn nothing_auditable_exits_2_and_bad_clock_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("other.json"), r#"{"hello": 1}"#).unwrap();
+    assert_eq!(nextgap(&["audit", "other.json", "--no-config"], dir.path()).status.code(), Some(2));
+    std::fs::write(dir.path().join("good.json"), SNAPSHOT).unwrap();
+    let out = nextgap(&["audit", "good.json", "--now", "yesterday", "--no-config"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}
