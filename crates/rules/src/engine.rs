@@ -151,7 +151,7 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
                     arn: res.arn.clone(),
                     path: hit.path,
                     account: model.account.as_ref().map(|a| a.account_id.clone()).unwrap_or_default(),
-                    region: res.region().to_string(),
+                    region: if hit.region.is_empty() { res.region().to_string() } else { hit.region },
                 },
                 evidence: hit.evidence,
                 fix: rule.meta.fix.into(),
@@ -166,45 +166,70 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
     outcome
 }
 
-/// PASS, FAIL or UNKNOWN for every subject of `rule` (the resources of its types), and an
-/// UNKNOWN for each required read that failed, so missing data never reads as a pass.
+/// PASS, FAIL or UNKNOWN for every subject of `rule` (the resources of its types, and any other
+/// resource it reported on), and an UNKNOWN for each required read that failed, so missing data
+/// never reads as a pass. A subject judged per region (account-level facts) also gets an UNKNOWN
+/// for each region whose data the rule could not read and that its own verdict does not
+/// already name.
 fn verdicts(model: &Model, rule: &Rule, hits: &Hits) -> Vec<CheckResult> {
     let account = model.account.as_ref().map(|a| a.account_id.clone()).unwrap_or_default();
-    let result = |res: &Resource, status: Status, reason: String| CheckResult {
+    let result = |res: &Resource, status: Status, region: &str, reason: String| CheckResult {
         rule_id: rule.meta.id.into(),
         family: rule.meta.family.into(),
         status,
         resource: res.arn.clone().unwrap_or_else(|| res.logical_id.clone()),
         resource_type: res.resource_type.clone(),
         account: account.clone(),
-        region: res.region().to_string(),
+        region: if region.is_empty() { res.region().to_string() } else { region.to_string() },
         reason,
     };
+    let required_failed: Vec<&nextgap_model::Unavailable> = model
+        .unavailable
+        .iter()
+        .filter(|u| rule.meta.requires.iter().any(|op| op.eq_ignore_ascii_case(&u.operation)))
+        .collect();
     let mut out = Vec::new();
     for (i, res) in model.resources.iter().enumerate() {
-        if !rule.meta.resource_types.contains(&res.resource_type.as_str()) {
+        let reported = hits.hits.iter().any(|h| h.resource == i) || hits.unknown.iter().any(|(r, _, _)| *r == i);
+        if !reported && !rule.meta.resource_types.contains(&res.resource_type.as_str()) {
             continue;
         }
         let missing = rule.meta.requires.iter().find_map(|op| model.unavailable(op, res.region()));
+        let first_unknown = hits.unknown.iter().find(|(r, _, _)| *r == i);
         let verdict = if let Some(hit) = hits.hits.iter().find(|h| h.resource == i) {
-            result(res, Status::Fail, hit.message.clone())
-        } else if let Some((_, reason)) = hits.unknown.iter().find(|(r, _)| *r == i) {
-            result(res, Status::Unknown, reason.clone())
+            result(res, Status::Fail, "", hit.message.clone())
+        } else if let Some((_, region, reason)) = first_unknown {
+            result(res, Status::Unknown, region, reason.clone())
         } else if let Some(u) = missing {
-            result(res, Status::Unknown, format!("{} failed: {}", u.operation, u.reason))
+            result(res, Status::Unknown, "", format!("{} failed: {}", u.operation, u.reason))
         } else {
-            result(res, Status::Pass, String::new())
+            result(res, Status::Pass, "", String::new())
         };
+        let shown_region = (verdict.status == Status::Unknown).then(|| verdict.region.clone());
         out.push(verdict);
+        let mut regions_done: Vec<&str> = Vec::new();
+        for (_, region, reason) in hits.unknown.iter().filter(|(r, region, _)| *r == i && !region.is_empty()) {
+            let already = regions_done.contains(&region.as_str())
+                || shown_region.as_deref() == Some(region.as_str())
+                || hits.hits.iter().any(|h| h.resource == i && &h.region == region)
+                || required_failed.iter().any(|u| &u.region == region);
+            if !already {
+                out.push(result(res, Status::Unknown, region, reason.clone()));
+            }
+            regions_done.push(region);
+        }
     }
-    for u in
-        model.unavailable.iter().filter(|u| rule.meta.requires.iter().any(|op| op.eq_ignore_ascii_case(&u.operation)))
-    {
+    let root = model.account.as_ref().map(|a| a.root_arn()).unwrap_or_default();
+    for u in required_failed {
+        // An account-level check that already said UNKNOWN for this region needs no second row.
+        if out.iter().any(|c| c.status == Status::Unknown && c.resource == root && c.region == u.region) {
+            continue;
+        }
         out.push(CheckResult {
             rule_id: rule.meta.id.into(),
             family: rule.meta.family.into(),
             status: Status::Unknown,
-            resource: model.account.as_ref().map(|a| a.root_arn()).unwrap_or_default(),
+            resource: root.clone(),
             resource_type: "AWS::Account".into(),
             account: account.clone(),
             region: u.region.clone(),

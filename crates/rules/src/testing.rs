@@ -43,3 +43,81 @@ macro_rules! assert_fixture {
         assert_eq!(got, expected, "{} on {}", $rule.meta.id, $fixture);
     }};
 }
+
+/// The model of live fixtures (files in the rule's fixture folder): snapshots in the
+/// `nextgap collect` format, authorization-details exports and credential-report CSVs, merged as
+/// `nextgap audit` merges them. The fixtures must describe one account.
+pub fn live_model(rule_file: &str, fixtures: &[&str]) -> nextgap_model::Model {
+    let dir = fixture_dir(rule_file);
+    let inputs = fixtures
+        .iter()
+        .map(|f| {
+            let path = dir.join(f);
+            nextgap_snapshot::read_input(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .collect();
+    let snapshot = nextgap_snapshot::merge(inputs);
+    assert_eq!(snapshot.accounts.len(), 1, "{fixtures:?} should describe one account");
+    nextgap_snapshot::to_model(&snapshot.accounts[0])
+}
+
+/// ARNs hit by `rule` on live fixtures, sorted and unique.
+pub fn live_ids_on(rule: &Rule, rule_file: &str, fixtures: &[&str]) -> Vec<String> {
+    let model = live_model(rule_file, fixtures);
+    let mut hits = Hits::new(&model);
+    (rule.check)(&model, &mut hits);
+    let mut ids: Vec<String> =
+        hits.into_vec().into_iter().map(|h| model.resources[h.resource].logical_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Every verdict of `rule` on live fixtures, as the engine gives them, one line each:
+/// `STATUS <arn>`, or `STATUS <arn> <region>` when the verdict names a region other than the
+/// resource's own (an account-level check judged per region); sorted.
+pub fn live_checks_on(rule: &'static Rule, rule_file: &str, fixtures: &[&str]) -> Vec<String> {
+    let model = live_model(rule_file, fixtures);
+    let outcome = crate::check_model(&model, &[rule], &crate::Config::default());
+    let mut lines: Vec<String> = outcome
+        .checks
+        .iter()
+        .map(|c| {
+            let status = match c.status {
+                nextgap_findings::Status::Pass => "PASS",
+                nextgap_findings::Status::Fail => "FAIL",
+                nextgap_findings::Status::Unknown => "UNKNOWN",
+            };
+            let own_region = c.resource.split(':').nth(3).unwrap_or_default();
+            if c.region.is_empty() || c.region == own_region {
+                format!("{status} {}", c.resource)
+            } else {
+                format!("{status} {} {}", c.resource, c.region)
+            }
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// `assert_live!(RULE, ["fail.json"], ["arn:…", …])`: exactly these ARNs are hit.
+#[macro_export]
+macro_rules! assert_live {
+    ($rule:expr, [$($fixture:literal),+ $(,)?], [$($id:expr),* $(,)?]) => {{
+        let expected: Vec<String> = vec![$($id.to_string()),*];
+        let got = $crate::testing::live_ids_on(&$rule, file!(), &[$($fixture),+]);
+        assert_eq!(got, expected, "{} on {:?}", $rule.meta.id, [$($fixture),+]);
+    }};
+}
+
+/// `assert_checks!(RULE, ["fail.json"], ["FAIL arn:…", "UNKNOWN arn:… eu-west-1", …])`: exactly
+/// these verdicts (sorted).
+#[macro_export]
+macro_rules! assert_checks {
+    ($rule:expr, [$($fixture:literal),+ $(,)?], [$($line:expr),* $(,)?]) => {{
+        let mut expected: Vec<String> = vec![$($line.to_string()),*];
+        expected.sort();
+        let got = $crate::testing::live_checks_on(&$rule, file!(), &[$($fixture),+]);
+        assert_eq!(got, expected, "{} verdicts on {:?}", $rule.meta.id, [$($fixture),+]);
+    }};
+}

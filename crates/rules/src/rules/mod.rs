@@ -5,10 +5,11 @@ pub mod backup;
 pub mod data;
 pub mod gap;
 pub mod iam;
+pub mod live;
 pub mod net;
 pub mod outage;
 
 use crate::Rule;
 
 pub(crate) const GROUPS: &[&[&Rule]] =
-    &[account::RULES, backup::RULES, data::RULES, gap::RULES, iam::RULES, net::RULES, outage::RULES];
+    &[account::RULES, backup::RULES, data::RULES, gap::RULES, iam::RULES, live::RULES, net::RULES, outage::RULES];

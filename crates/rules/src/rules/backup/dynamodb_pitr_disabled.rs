@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["DynamoDB.2"],
         well_architected: &["SEC07-BP04"],
         checkov: &["CKV_AWS_28", "CKV_AWS_165"],
+        requires: &["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups"],
         ..RuleMeta::DEFAULT
     },
     check,

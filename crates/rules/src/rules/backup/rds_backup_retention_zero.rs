@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
         fsbp: &["RDS.11"],
         well_architected: &["SEC07-BP04"],
+        requires: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["S3.14"],
         well_architected: &["SEC08-BP04", "SEC07-BP04"],
         checkov: &["CKV_AWS_21"],
+        requires: &["s3:GetBucketVersioning"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["EC2.3", "EC2.7"],
         well_architected: &["SEC08-BP02"],
         checkov: &["CKV_AWS_3"],
+        requires: &["ec2:DescribeVolumes"],
         ..RuleMeta::DEFAULT
     },
     check,
@@ -28,7 +29,8 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &Model, out: &mut Hits) {
     for (i, res) in each(model, "AWS::EC2::Volume") {
-        if is_set(res, "SnapshotId") {
+        // A template volume from a snapshot inherits its encryption; a live volume's `Encrypted` is the fact.
+        if model.account.is_none() && is_set(res, "SnapshotId") {
             continue;
         }
         report_switch_off(out, i, &res.properties, "", "Encrypted", &subject("EBS volume", res), "encryption");

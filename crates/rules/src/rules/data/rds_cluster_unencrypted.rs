@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["RDS.27"],
         well_architected: &["SEC08-BP02"],
         checkov: &["CKV_AWS_96"],
+        requires: &["rds:DescribeDBClusters"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["RDS.3"],
         well_architected: &["SEC08-BP02"],
         checkov: &["CKV_AWS_16"],
+        requires: &["rds:DescribeDBInstances"],
         ..RuleMeta::DEFAULT
     },
     check,

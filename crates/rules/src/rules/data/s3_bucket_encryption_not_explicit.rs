@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC08-BP02"],
         checkov: &["CKV_AWS_19"],
         default_enabled: false,
+        requires: &["s3:GetBucketEncryption"],
         ..RuleMeta::DEFAULT
     },
     check,

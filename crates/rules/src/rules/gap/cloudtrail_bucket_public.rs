@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
         resource_types: &["AWS::CloudTrail::Trail", "AWS::S3::Bucket", "AWS::S3::BucketPolicy"],
         fsbp: &["CloudTrail.6"],
         well_architected: &["SEC04-BP01", "SEC03-BP07"],
+        requires: &["cloudtrail:DescribeTrails", "s3:GetBucketAcl", "s3:GetBucketPolicy", "s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
     check,

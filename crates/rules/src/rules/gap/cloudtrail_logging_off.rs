@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         cis: &["4.1"],
         fsbp: &["CloudTrail.3"],
         well_architected: &["SEC04-BP01"],
+        requires: &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["CloudTrail.4"],
         well_architected: &["SEC04-BP01"],
         checkov: &["CKV_AWS_36"],
+        requires: &["cloudtrail:DescribeTrails"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["CloudTrail.2"],
         well_architected: &["SEC04-BP01", "SEC08-BP02"],
         checkov: &["CKV_AWS_35"],
+        requires: &["cloudtrail:DescribeTrails"],
         ..RuleMeta::DEFAULT
     },
     check,

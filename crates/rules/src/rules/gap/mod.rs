@@ -83,18 +83,27 @@ pub(crate) fn acl_values(res: &Resource) -> Vec<String> {
     res.lookup("AccessControl").into_iter().flatten().filter_map(Node::scalar_text).collect()
 }
 
+/// Account-level S3 Block Public Access of a live account, when known and configured. It
+/// applies to every bucket on top of the bucket's own settings; templates have none.
+pub(crate) fn account_public_access_block(model: &Model) -> Option<&nextgap_model::account::PublicAccessBlockFlags> {
+    model.account.as_ref()?.s3_public_access_block.known()?.as_ref()
+}
+
 /// Block Public Access makes a public ACL ineffective (`IgnorePublicAcls`) or refuses it
-/// (`BlockPublicAcls`), in every alternative.
-pub(crate) fn public_acls_neutralised(res: &Resource) -> bool {
+/// (`BlockPublicAcls`), in every alternative, on the bucket or (live) for the whole account.
+pub(crate) fn public_acls_neutralised(model: &Model, res: &Resource) -> bool {
     always_true(res, "PublicAccessBlockConfiguration.IgnorePublicAcls")
         || always_true(res, "PublicAccessBlockConfiguration.BlockPublicAcls")
+        || account_public_access_block(model).is_some_and(|a| a.ignore_public_acls || a.block_public_acls)
 }
 
 /// Block Public Access refuses a public policy (`BlockPublicPolicy`) or confines it to the
-/// account and AWS services (`RestrictPublicBuckets`), in every alternative.
-pub(crate) fn public_policy_neutralised(res: &Resource) -> bool {
+/// account and AWS services (`RestrictPublicBuckets`), in every alternative, on the bucket or
+/// (live) for the whole account.
+pub(crate) fn public_policy_neutralised(model: &Model, res: &Resource) -> bool {
     always_true(res, "PublicAccessBlockConfiguration.BlockPublicPolicy")
         || always_true(res, "PublicAccessBlockConfiguration.RestrictPublicBuckets")
+        || account_public_access_block(model).is_some_and(|a| a.block_public_policy || a.restrict_public_buckets)
 }
 
 /// See [`Statement::is_open_to_anyone`]; IP-only allowlists are the NET-IP-ONLY family's.
@@ -121,14 +130,14 @@ pub(crate) fn policy_buckets(model: &Model, policy_index: usize) -> Vec<&nextgap
 pub(crate) fn bucket_public_reasons(model: &Model, bucket: &nextgap_model::views::Bucket) -> Vec<String> {
     let res = &model.resources[bucket.resource];
     let mut reasons = Vec::new();
-    if !public_acls_neutralised(res) {
+    if !public_acls_neutralised(model, res) {
         for acl in acl_values(res) {
             if public_acl_grant(&acl).is_some() {
                 reasons.push(format!("AccessControl {acl}"));
             }
         }
     }
-    if !public_policy_neutralised(res) {
+    if !public_policy_neutralised(model, res) {
         for &pi in &bucket.policies {
             let policy = &model.policies[pi];
             for stmt in policy.statements.iter().filter(|s| is_open_to_anyone(s)) {

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP07", "SEC07-BP02"],
         checkov: &["CKV_AWS_20"],
         cfn_nag: &["W31"],
+        requires: &["s3:GetBucketAcl", "s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
     check,
@@ -32,7 +33,7 @@ pub static RULE: Rule = Rule {
 fn check(model: &Model, out: &mut Hits) {
     for bucket in &model.buckets {
         let res = &model.resources[bucket.resource];
-        if super::public_acls_neutralised(res) {
+        if super::public_acls_neutralised(model, res) {
             continue;
         }
         for acl in super::acl_values(res) {

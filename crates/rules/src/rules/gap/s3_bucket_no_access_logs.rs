@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC04-BP01"],
         checkov: &["CKV_AWS_18"],
         cfn_nag: &["W35"],
+        requires: &["s3:GetBucketLogging"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["S3.2", "S3.3"],
         well_architected: &["SEC03-BP07", "SEC03-BP02"],
         cfn_nag: &["F16"],
+        requires: &["s3:GetBucketPolicy", "s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
     check,
@@ -35,7 +36,8 @@ fn check(model: &Model, out: &mut Hits) {
             continue;
         }
         let buckets = super::policy_buckets(model, pi);
-        if !buckets.is_empty() && buckets.iter().all(|b| super::public_policy_neutralised(&model.resources[b.resource]))
+        if !buckets.is_empty()
+            && buckets.iter().all(|b| super::public_policy_neutralised(model, &model.resources[b.resource]))
         {
             continue;
         }

@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
             nothing to compare, and a stack update that used to carry the configuration removes \
             it. Declaring all four flags keeps the guardrail under version control. Turn this \
             rule off if account-level Block Public Access is enforced for every account you \
-            deploy to (for example by an SCP).",
+            deploy to (for example by an SCP). On a live account, buckets are not reported when \
+            account-level Block Public Access has all four settings on.",
         fix: "Add `PublicAccessBlockConfiguration` with the four flags set to true.",
         fix_snippet: "Bucket:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: true\n      BlockPublicPolicy: true\n      IgnorePublicAcls: true\n      RestrictPublicBuckets: true",
         resource_types: &["AWS::S3::Bucket"],
@@ -21,12 +22,17 @@ pub static RULE: Rule = Rule {
         fsbp: &["S3.8"],
         well_architected: &["SEC03-BP07", "SEC07-BP02"],
         checkov: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+        requires: &["s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
     check,
 };
 
 fn check(model: &Model, out: &mut Hits) {
+    // Live: account-level Block Public Access with all four settings on covers every bucket.
+    if super::account_public_access_block(model).is_some_and(|a| a.all_on()) {
+        return;
+    }
     for bucket in &model.buckets {
         let res = &model.resources[bucket.resource];
         let configs = res.lookup("PublicAccessBlockConfiguration");
@@ -42,10 +48,12 @@ fn check(model: &Model, out: &mut Hits) {
                 "PublicAccessBlockConfiguration: one branch is AWS::NoValue".to_string(),
             )
         } else {
-            (
-                format!("Bucket {} does not declare Block Public Access", bucket.logical_id),
-                "PublicAccessBlockConfiguration not set".to_string(),
-            )
+            let what = if model.is_live() {
+                "has no bucket-level Block Public Access"
+            } else {
+                "does not declare Block Public Access"
+            };
+            (format!("Bucket {} {what}", bucket.logical_id), "PublicAccessBlockConfiguration not set".to_string())
         };
         out.add(bucket.resource, "PublicAccessBlockConfiguration", message, evidence);
     }

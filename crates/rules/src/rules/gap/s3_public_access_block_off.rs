@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
             `RestrictPublicBuckets` neutralise existing ones. Each flag off is a way back to a \
             public bucket. The finding lists which flags are off; a bucket that must serve the \
             public should do it through CloudFront with origin access control, which works with \
-            all four flags on.",
+            all four flags on. On a live account, buckets are not reported when account-level \
+            Block Public Access has all four settings on.",
         fix: "Set all four flags of `PublicAccessBlockConfiguration` to true.",
         fix_snippet: "Bucket:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: true\n      BlockPublicPolicy: true\n      IgnorePublicAcls: true\n      RestrictPublicBuckets: true",
         resource_types: &["AWS::S3::Bucket"],
@@ -23,6 +24,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["S3.8"],
         well_architected: &["SEC03-BP07", "SEC07-BP02"],
         checkov: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+        requires: &["s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
     check,
@@ -31,6 +33,10 @@ pub static RULE: Rule = Rule {
 const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
 
 fn check(model: &Model, out: &mut Hits) {
+    // Live: account-level Block Public Access with all four settings on covers every bucket.
+    if super::account_public_access_block(model).is_some_and(|a| a.all_on()) {
+        return;
+    }
     for bucket in &model.buckets {
         let res = &model.resources[bucket.resource];
         // Absent configurations are NG-S3-059's; unresolved ones are unknown.

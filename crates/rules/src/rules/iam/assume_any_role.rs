@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action: sts:AssumeRole\n    Resource: !GetAtt DeployRole.Arn",
         resource_types: super::IDENTITY_POLICY_HOLDERS,
         well_architected: &["SEC03-BP02"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_110"],
         cfn_nag: &["F38", "F39"],
         links: &["https://pathfinding.cloud"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

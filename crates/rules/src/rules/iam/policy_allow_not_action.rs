@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["IAM.1"],
         well_architected: &["SEC03-BP02"],
         cfn_nag: &["W15", "W16", "W17"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         resource_types: super::IDENTITY_POLICY_HOLDERS,
         well_architected: &["SEC03-BP02", "SEC02-BP05"],
         checkov: &["CKV_AWS_107"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

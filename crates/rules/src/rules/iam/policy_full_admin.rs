@@ -33,6 +33,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP02", "SEC03-BP04"],
         checkov: &["CKV_AWS_62", "CKV_AWS_63"],
         cfn_nag: &["F3", "F4", "F5"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

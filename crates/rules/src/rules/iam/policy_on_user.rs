@@ -26,6 +26,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP02", "SEC02-BP06"],
         checkov: &["CKV_AWS_40"],
         cfn_nag: &["F10", "F11", "F12"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         cis: &["2.15"],
         well_architected: &["SEC03-BP02", "SEC03-BP05"],
         checkov: &["CKV_AWS_109"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

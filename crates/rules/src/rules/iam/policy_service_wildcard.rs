@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         resource_types: super::IDENTITY_POLICY_HOLDERS,
         fsbp: &["IAM.21"],
         well_architected: &["SEC03-BP02"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

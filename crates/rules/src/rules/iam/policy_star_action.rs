@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["IAM.21"],
         well_architected: &["SEC03-BP02"],
         checkov: &["CKV_AWS_63"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

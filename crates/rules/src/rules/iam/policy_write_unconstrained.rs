@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP02"],
         checkov: &["CKV_AWS_111"],
         cfn_nag: &["W11", "W12", "W13"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP02", "SEC03-BP05"],
         checkov: &["CKV_AWS_110"],
         links: &["https://pathfinding.cloud"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

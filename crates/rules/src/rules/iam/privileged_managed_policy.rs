@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         cis: &["2.15"],
         well_architected: &["SEC03-BP02", "SEC03-BP04"],
         cfn_nag: &["W43"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

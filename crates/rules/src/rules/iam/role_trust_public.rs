@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
         resource_types: &["AWS::IAM::Role", "AWS::Serverless::Function"],
         well_architected: &["SEC03-BP07", "SEC03-BP02"],
         checkov: &["CKV_AWS_60"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         resource_types: &["AWS::IAM::Role"],
         well_architected: &["SEC03-BP07", "SEC03-BP08"],
         checkov: &["CKV_AWS_61"],
+        requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
     check,

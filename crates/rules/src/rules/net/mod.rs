@@ -1,6 +1,6 @@
 use crate::prelude::*;
 use crate::Rule;
-use nextgap_model::views::IngressRule;
+use nextgap_model::views::{IngressRule, SecurityGroup};
 
 pub mod apigw_method_no_auth;
 pub mod apigw_v2_route_no_auth;
@@ -73,6 +73,26 @@ pub(crate) fn ingress_evidence(rule: &IngressRule) -> String {
     format!("IpProtocol: {}, {}, source {}", rule.protocol.as_deref().unwrap_or("?"), rule.ports_text(), rule.source())
 }
 
+/// Live security groups say whether a network interface uses them (`Attached`): the finding
+/// tells which, since an unattached open group is a trap for the next launch rather than an
+/// exposure today. Empty for templates.
+pub(crate) fn attachment_note(group: &Resource) -> &'static str {
+    match group.prop("Attached").and_then(Node::as_bool) {
+        Some(true) => " (attached to network interfaces)",
+        Some(false) => " (not attached to any network interface)",
+        None => "",
+    }
+}
+
+/// The attachment note of the group an ingress rule belongs to.
+pub(crate) fn group_note(model: &Model, group: &SecurityGroup) -> &'static str {
+    if group.declared {
+        attachment_note(&model.resources[group.resource])
+    } else {
+        ""
+    }
+}
+
 /// Reports every ingress rule that lets the world reach `port` over TCP. Standalone
 /// `AWS::EC2::SecurityGroupIngress` resources are reported where they are written, so the
 /// finding points at the line to change. Rules that open every port are left to
@@ -85,7 +105,12 @@ pub(crate) fn world_port_hits(model: &Model, out: &mut Hits, port: i64, service:
                 rule.resource,
                 &path,
                 rule.pos,
-                format!("{service} (port {port}) is open to {} on security group {}", rule.source(), group.logical_id),
+                format!(
+                    "{service} (port {port}) is open to {} on security group {}{}",
+                    rule.source(),
+                    group.logical_id,
+                    group_note(model, group)
+                ),
                 ingress_evidence(rule),
             );
         }

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP01", "SEC05-BP02"],
         checkov: &["CKV_AWS_17"],
         cfn_nag: &["F22"],
+        requires: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -34,6 +34,7 @@ pub static RULE: Rule = Rule {
         ],
         fsbp: &["S3.2", "SNS.4", "Lambda.1"],
         well_architected: &["SEC03-BP01", "SEC03-BP07", "SEC05-BP02"],
+        requires: &["s3:GetBucketPolicy"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -24,6 +24,7 @@ pub static RULE: Rule = Rule {
         fsbp: &["EC2.18", "EC2.19"],
         well_architected: &["SEC05-BP01", "SEC05-BP02"],
         cfn_nag: &["W2"],
+        requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
     check,
@@ -86,7 +87,12 @@ fn check(model: &Model, out: &mut Hits) {
                 rule.resource,
                 &rule.path,
                 rule.pos,
-                format!("{listed} open to {} on security group {}", rule.source(), group.logical_id),
+                format!(
+                    "{listed} open to {} on security group {}{}",
+                    rule.source(),
+                    group.logical_id,
+                    super::group_note(model, group)
+                ),
                 super::ingress_evidence(rule),
             );
         }

@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP01", "SEC05-BP02"],
         checkov: &["CKV_AWS_277"],
         cfn_nag: &["W2", "W27"],
+        requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
     check,
@@ -44,7 +45,12 @@ fn check(model: &Model, out: &mut Hits) {
                 rule.resource,
                 &rule.path,
                 rule.pos,
-                format!("Security group {} allows {what} from {}{note}", group.logical_id, rule.source()),
+                format!(
+                    "Security group {} allows {what} from {}{note}{}",
+                    group.logical_id,
+                    rule.source(),
+                    super::group_note(model, group)
+                ),
                 super::ingress_evidence(rule),
             );
         }

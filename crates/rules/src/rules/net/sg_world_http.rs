@@ -21,6 +21,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP02", "SEC09-BP02"],
         checkov: &["CKV_AWS_260"],
         cfn_nag: &["W2"],
+        requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
     check,

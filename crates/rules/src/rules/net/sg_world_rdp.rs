@@ -22,6 +22,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP02", "SEC06-BP05"],
         checkov: &["CKV_AWS_25"],
         cfn_nag: &["W2", "W9"],
+        requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP02"],
         checkov: &["CKV_AWS_24"],
         cfn_nag: &["W2", "W9"],
+        requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
     check,

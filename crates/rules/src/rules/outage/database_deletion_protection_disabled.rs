@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
         resource_types: &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"],
         fsbp: &["RDS.7", "RDS.8", "DocumentDB.5", "Neptune.4"],
         well_architected: &["SEC07-BP04", "SEC08-BP04"],
+        requires: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
         ..RuleMeta::DEFAULT
     },
     check,

@@ -19,6 +19,7 @@ pub static RULE: Rule = Rule {
         resource_types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
         fsbp: &["DynamoDB.6"],
         well_architected: &["SEC07-BP04", "SEC08-BP04"],
+        requires: &["dynamodb:DescribeTable"],
         ..RuleMeta::DEFAULT
     },
     check,
