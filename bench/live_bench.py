@@ -81,8 +81,9 @@ MAPPING: dict[str, dict] = {
                                        "iam_policy_attached_only_to_group_or_roles"],
                               nextgap=["NG-IAM-104", "NG-IAM-105", "NG-IAM-100"], families=["IAM-BROAD"]),
     "IAM-ROLE-TRUST-ANY": dict(prowler=[], nextgap=["NG-IAM-107"], families=["IAM-BROAD"]),
-    "IAM-ROLE-FOREIGN-NO-EXTID": dict(prowler=["iam_role_cross_account_readonlyaccess_policy"],
-                                      nextgap=["NG-IAM-108"], families=["IAM-BROAD"]),
+    # Prowler's only cross-account trust check (iam_role_cross_account_readonlyaccess_policy) judges
+    # whether such a role has ReadOnlyAccess attached, not the missing ExternalId
+    "IAM-ROLE-FOREIGN-NO-EXTID": dict(prowler=[], nextgap=["NG-IAM-108"], families=["IAM-BROAD"]),
     "IAM-WEAK-PASSWORD-POLICY": dict(prowler=["iam_password_policy_minimum_length_14",
                                               "iam_password_policy_reuse_24"],
                                      nextgap=["NG-IAM-264"], families=["IAM-KEYS"]),
@@ -280,6 +281,7 @@ class Moto:
                 text = f.read(max(0, end - start)).decode(errors="replace")
         except OSError:
             return {}
+        text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # werkzeug colours non-200 lines
         codes: dict[str, int] = {}
         for m in re.finditer(r'"[A-Z]+ \S* HTTP/[\d.]+" (\d{3})', text):
             codes[m.group(1)] = codes.get(m.group(1), 0) + 1
@@ -652,11 +654,12 @@ def verdict(item: dict, tool: str, res: dict | None, known_rules: set[str]) -> d
     return {"verdict": "not reported", "expected": checks if tool == "prowler" else (wanted or sorted(families))}
 
 
-def short_resource(arn: str) -> str:
-    if arn.endswith(":root"):
-        return "account"
-    tail_ = re.split(r"[:/]", arn, maxsplit=5)[-1]
-    return tail_ if len(tail_) <= 34 else tail_[:33] + "…"
+def short_resource(item: dict) -> str:
+    kind = item.get("resource_type", "").split("::")[-1]
+    if kind == "Account":
+        return "Account"
+    name = re.split(r"[:/]", item["resource"])[-1]
+    return f"{kind} {name}"
 
 
 def planted_table(planted: list[dict], verdicts: dict) -> str:
@@ -664,7 +667,7 @@ def planted_table(planted: list[dict], verdicts: dict) -> str:
     head = ["planted anti-pattern", "resource"] + [{"prowler": "Prowler", "nextgap": "nextgap"}[t] for t in tools]
     rows = [head]
     for item in planted:
-        rows.append([item["id"], short_resource(item["resource"])] + [verdicts[t][item["id"]]["verdict"]
+        rows.append([item["id"], short_resource(item)] + [verdicts[t][item["id"]]["verdict"]
                                                                       for t in tools])
     totals = ["found / false PASS", ""]
     for t in tools:

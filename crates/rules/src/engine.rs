@@ -127,6 +127,7 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
         let mut hits = Hits::new(model);
         (rule.check)(model, &mut hits);
         if model.is_live() {
+            demote_unreadable(model, rule, &mut hits);
             outcome.checks.extend(verdicts(model, rule, &hits));
         }
         for hit in hits.into_vec() {
@@ -237,6 +238,24 @@ fn verdicts(model: &Model, rule: &Rule, hits: &Hits) -> Vec<CheckResult> {
         });
     }
     out
+}
+
+/// A finding on a resource whose required data could not be read in its region may rest on
+/// that missing data ("versioning is not enabled" when versioning could not be read): it
+/// becomes UNKNOWN instead. Account-level subjects carry per-region hits and are left alone.
+fn demote_unreadable(model: &Model, rule: &Rule, hits: &mut Hits) {
+    let (keep, demoted): (Vec<_>, Vec<_>) = std::mem::take(&mut hits.hits).into_iter().partition(|h| {
+        let res = &model.resources[h.resource];
+        res.resource_type == "AWS::Account"
+            || !rule.meta.requires.iter().any(|op| model.unavailable(op, res.region()).is_some())
+    });
+    hits.hits = keep;
+    for h in demoted {
+        let res = &model.resources[h.resource];
+        if let Some(u) = rule.meta.requires.iter().find_map(|op| model.unavailable(op, res.region())) {
+            hits.unknown.push((h.resource, String::new(), format!("{} failed: {}", u.operation, u.reason)));
+        }
+    }
 }
 
 /// A rule may see the same problem twice through `Fn::If` branches; keep one finding per
