@@ -22,6 +22,10 @@ pub struct AuditArgs {
     /// instead of when the snapshot was collected.
     #[arg(long, value_name = "TIMESTAMP")]
     pub now: Option<String>,
+    /// Recovery point objective in hours: a newest snapshot older than this is stale
+    /// (default 24, or `[live] rpo-hours` in nextgap.toml).
+    #[arg(long, value_name = "HOURS", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rpo_hours: Option<i64>,
 }
 
 /// Checks `--now` early so a typo is a usage error, not a silent wrong clock.
@@ -47,7 +51,13 @@ pub fn audit(args: AuditArgs) -> Result<u8> {
     }
     let snapshot = nextgap_snapshot::merge(inputs);
     let names: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
-    report_on(snapshot, errors, &args.report, args.now.as_deref(), &names)
+    report_on(snapshot, errors, &args.report, &Clock { now: args.now.as_deref(), rpo_hours: args.rpo_hours }, &names)
+}
+
+/// The clock and recovery objective an audit measures ages with.
+pub struct Clock<'a> {
+    pub now: Option<&'a str>,
+    pub rpo_hours: Option<i64>,
 }
 
 /// Runs the rules on every account of the snapshot and writes the report.
@@ -55,7 +65,7 @@ pub fn report_on(
     mut snapshot: Snapshot,
     errors: Vec<ScanError>,
     report_args: &ReportArgs,
-    now: Option<&str>,
+    clock: &Clock,
     scanned: &[String],
 ) -> Result<u8> {
     let cwd = std::env::current_dir().ok();
@@ -65,10 +75,13 @@ pub fn report_on(
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     report.errors = errors;
     for account in &mut snapshot.accounts {
-        if let Some(now) = now {
+        if let Some(now) = clock.now {
             account.account.collected_at = now.to_string();
         }
-        let model = nextgap_snapshot::to_model(account);
+        let mut model = nextgap_snapshot::to_model(account);
+        if let Some(hours) = clock.rpo_hours.or(config.live.rpo_hours) {
+            model.settings.rpo_hours = hours;
+        }
         let outcome = check_model(&model, &rules, &config);
         report.summary.resources += model.resources.len();
         report.summary.suppressed += outcome.suppressed;
@@ -136,6 +149,9 @@ pub struct ScanArgs {
     /// Also keep what was read as a snapshot file.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// Recovery point objective in hours (default 24, or `[live] rpo-hours`).
+    #[arg(long, value_name = "HOURS", value_parser = clap::value_parser!(i64).range(1..))]
+    pub rpo_hours: Option<i64>,
 }
 
 #[cfg(feature = "aws")]
@@ -227,7 +243,8 @@ mod aws {
             nextgap_snapshot::write(path, &snapshot)?;
         }
         let accounts: Vec<String> = snapshot.accounts.iter().map(|a| a.account.account_id.clone()).collect();
-        report_on(snapshot, vec![], &args.report, args.aws.now.as_deref(), &accounts)
+        let clock = Clock { now: args.aws.now.as_deref(), rpo_hours: args.rpo_hours };
+        report_on(snapshot, vec![], &args.report, &clock, &accounts)
     }
 }
 

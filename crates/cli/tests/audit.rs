@@ -36,3 +36,35 @@ fn nothing_auditable_exits_2_and_bad_clock_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }
+
+/// A volume whose newest snapshot is 30 hours old: stale at the default 24 h RPO, fresh at 48 h
+/// (flag or `[live] rpo-hours`), and judged against `--now`.
+#[test]
+fn recovery_point_objective_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = r#"{"schema_version":"1","tool":"test","accounts":[{"account":{"account_id":"111122223333","partition":"aws","collected_at":"2026-11-23T12:00:00Z","regions":["us-east-1"]},
+      "resources":[
+        {"type":"AWS::EC2::Volume","arn":"arn:aws:ec2:us-east-1:111122223333:volume/vol-1","properties":{"VolumeId":"vol-1","Encrypted":true,"Size":8}},
+        {"type":"AWS::EC2::Snapshot","arn":"arn:aws:ec2:us-east-1:111122223333:snapshot/snap-1","properties":{"SnapshotId":"snap-1","VolumeId":"vol-1","VolumeSize":8,"StartTime":"2026-11-22T06:00:00Z","State":"completed","Encrypted":true,"Public":false}}
+      ],"unavailable":[]}]}"#;
+    std::fs::write(dir.path().join("s.json"), snapshot).unwrap();
+    let status = |extra: &[&str]| {
+        let mut args = vec!["audit", "s.json", "--format", "json", "--rule", "NG-EC2-292", "--fail-on", "never"];
+        args.extend_from_slice(extra);
+        let out = nextgap(&args, dir.path());
+        let report: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["resource"] == "arn:aws:ec2:us-east-1:111122223333:volume/vol-1")
+            .map(|c| c["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status(&["--no-config"]), "FAIL");
+    assert_eq!(status(&["--no-config", "--rpo-hours", "48"]), "PASS");
+    assert_eq!(status(&["--no-config", "--now", "2026-11-22T12:00:00Z"]), "PASS");
+    std::fs::write(dir.path().join("nextgap.toml"), "[live]\nrpo-hours = 48\n").unwrap();
+    assert_eq!(status(&[]), "PASS");
+}

@@ -16,4 +16,4 @@ pub mod views;
 
 pub use account::{Account, Fact, Unavailable};
 pub use node::{Key, Node, Pos, Value};
-pub use resource::{Model, Parameter, Resource};
+pub use resource::{Model, Parameter, Resource, Settings};

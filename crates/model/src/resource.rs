@@ -97,6 +97,19 @@ pub struct Parameter {
     pub allowed_values: Vec<String>,
 }
 
+/// Audit settings rules read.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Recovery point objective: the newest backup of a volume or database may be this old.
+    pub rpo_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { rpo_hours: 24 }
+    }
+}
+
 /// Everything one source unit (a template, an account snapshot) holds, with derived views.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -112,6 +125,8 @@ pub struct Model {
     pub account: Option<crate::account::Account>,
     /// Live sources only: reads that failed, so checks needing them report UNKNOWN.
     pub unavailable: Vec<crate::account::Unavailable>,
+    /// What the user set for this audit (`nextgap.toml` `[live]`, command-line flags).
+    pub settings: Settings,
     by_id: HashMap<String, usize>,
 }
 

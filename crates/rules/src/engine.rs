@@ -15,6 +15,16 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub scan: ScanConfig,
+    #[serde(default)]
+    pub live: LiveConfig,
+}
+
+/// `[live]`: settings of live audits.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LiveConfig {
+    /// Recovery point objective in hours (default 24): older newest backups are stale.
+    pub rpo_hours: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -59,6 +69,9 @@ impl Config {
             if crate::find(name).is_none() && nextgap_findings::Family::get(name).is_none() {
                 return Err(ConfigError(format!("unknown rule or family `{name}`")));
             }
+        }
+        if config.live.rpo_hours.is_some_and(|h| h < 1) {
+            return Err(ConfigError("[live] rpo-hours must be at least 1".into()));
         }
         for (rule, sev) in &config.rules.severity {
             if crate::find(rule).is_none() {

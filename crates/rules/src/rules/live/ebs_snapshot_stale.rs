@@ -68,11 +68,14 @@ fn check(model: &Model, out: &mut Hits) {
             }
         };
         let age = (now - time).num_hours();
-        if age > super::RPO_HOURS + super::RPO_GRACE_HOURS {
+        if age > model.settings.rpo_hours + super::RPO_GRACE_HOURS {
             out.add(
                 i,
                 "VolumeId",
-                format!("The newest snapshot of volume {id} is {age} hours old, beyond the {} h RPO", super::RPO_HOURS),
+                format!(
+                    "The newest snapshot of volume {id} is {age} hours old, beyond the {} h RPO",
+                    model.settings.rpo_hours
+                ),
                 format!("newest completed snapshot StartTime: {} (now {})", time.to_rfc3339(), now.to_rfc3339()),
             );
         }

@@ -103,8 +103,7 @@ pub(crate) const ROOT_USE_DAYS: i64 = 90;
 /// Recovery point objective for snapshot freshness, in hours. Fixed for now; meant to become a
 /// `nextgap.toml` setting. A daily schedule's newest snapshot is up to a day plus the time the
 /// schedule takes old, so [`RPO_GRACE_HOURS`] is added before a snapshot counts as stale.
-pub(crate) const RPO_HOURS: i64 = 24;
-/// Slack on top of [`RPO_HOURS`] so a healthy daily schedule does not flap.
+/// Slack on top of the RPO (`Settings::rpo_hours`, 24 h unless configured) so a healthy daily schedule does not flap.
 pub(crate) const RPO_GRACE_HOURS: i64 = 1;
 
 // ---------------------------------------------------------------------------------------------

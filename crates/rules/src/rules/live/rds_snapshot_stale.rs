@@ -80,13 +80,13 @@ fn check(model: &Model, out: &mut Hits) {
                 }
             };
             let age = (now - time).num_hours();
-            if age > super::RPO_HOURS + super::RPO_GRACE_HOURS {
+            if age > model.settings.rpo_hours + super::RPO_GRACE_HOURS {
                 out.add(
                     i,
                     id_property,
                     format!(
                         "The newest snapshot of {noun} {id} is {age} hours old, beyond the {} h RPO",
-                        super::RPO_HOURS
+                        model.settings.rpo_hours
                     ),
                     format!("newest SnapshotCreateTime: {} (now {})", time.to_rfc3339(), now.to_rfc3339()),
                 );
