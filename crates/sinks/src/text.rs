@@ -127,6 +127,16 @@ pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> i
         writeln!(out)?;
     }
 
+    let unknown: Vec<_> = report.checks.iter().filter(|c| c.status == nextgap_findings::Status::Unknown).collect();
+    if !unknown.is_empty() {
+        writeln!(out, "{}", p.paint(BOLD, format!("unknown: could not be checked ({})", unknown.len())))?;
+        for c in unknown {
+            let region = if c.region.is_empty() { String::new() } else { format!(" [{}]", c.region) };
+            writeln!(out, "{INDENT}{} {}{}: {}", c.rule_id, clean(&c.resource), clean(&region), clean(&c.reason))?;
+        }
+        writeln!(out)?;
+    }
+
     if opts.verbose && !report.skipped.is_empty() {
         writeln!(out, "{}", p.paint(BOLD, format!("skipped ({})", report.skipped.len())))?;
         for s in &report.skipped {
@@ -229,7 +239,19 @@ fn write_summary(report: &Report, p: Painter, out: &mut dyn Write) -> io::Result
         parts.push(format!("{}: {}", p.paint(BOLD, plural(total, "finding", "findings")), counts.join(", ")));
     }
 
-    let mut files = vec![plural(s.files_scanned, "file scanned", "files scanned")];
+    // Live audits count accounts and every (check, subject) verdict; UNKNOWN is shown, never
+    // folded into PASS.
+    if let Some(c) = &s.checks {
+        parts.push(format!(
+            "checks: {} pass, {}, {}",
+            c.pass,
+            p.paint(ERROR, format!("{} fail", c.fail)),
+            p.paint(BOLD, format!("{} unknown", c.unknown))
+        ));
+    }
+    let unit =
+        if s.checks.is_some() { ("account audited", "accounts audited") } else { ("file scanned", "files scanned") };
+    let mut files = vec![plural(s.files_scanned, unit.0, unit.1)];
     if s.files_failed > 0 {
         files.push(p.paint(ERROR, format!("{} failed", s.files_failed)));
     }
