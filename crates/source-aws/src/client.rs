@@ -20,8 +20,13 @@ const MAX_ATTEMPTS: u32 = 5;
 /// profile, the first `--region` or the configured one (us-east-1 if none), the endpoint,
 /// adaptive retry with 5 attempts.
 pub async fn base_config(opts: &CollectOptions, credentials: Option<Credentials>) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS));
+    let mut retry = RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS);
+    // An emulator on this machine has no throttling to wait out; its errors for APIs it lacks
+    // (HTML 500s) would otherwise cost seconds of backoff each.
+    if opts.endpoint_url.as_deref().is_some_and(is_loopback) {
+        retry = retry.with_initial_backoff(std::time::Duration::from_millis(20));
+    }
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }
@@ -36,6 +41,18 @@ pub async fn base_config(opts: &CollectOptions, credentials: Option<Credentials>
         None => loader.region(RegionProviderChain::default_provider().or_else(DEFAULT_REGION)),
     };
     loader.load().await
+}
+
+/// `http://127.0.0.1:5000`, `http://localhost:4566`, `http://[::1]:5000`.
+pub fn is_loopback(endpoint: &str) -> bool {
+    let rest = endpoint.split_once("://").map(|(_, r)| r).unwrap_or(endpoint);
+    let host = rest.split('/').next().unwrap_or("");
+    let host = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    host == "localhost" || host == "::1" || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 pub fn home_region(config: &SdkConfig) -> String {
@@ -104,6 +121,15 @@ pub fn strip_account_label(uri: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::strip_account_label;
+
+    #[test]
+    fn loopback_endpoints() {
+        assert!(is_loopback("http://127.0.0.1:5000"));
+        assert!(is_loopback("http://localhost:4566/"));
+        assert!(is_loopback("http://[::1]:5000"));
+        assert!(!is_loopback("https://vpce-123.s3.eu-west-1.vpce.amazonaws.com"));
+        assert!(!is_loopback("http://10.0.0.5:5000"));
+    }
 
     #[test]
     fn strips_only_an_account_label() {
