@@ -120,7 +120,7 @@ pub fn strip_account_label(uri: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_account_label;
+    use super::{is_loopback, strip_account_label};
 
     #[test]
     fn loopback_endpoints() {
