@@ -63,7 +63,7 @@ fn err(file: &Path, message: impl ToString) -> SnapshotError {
 pub enum Input {
     Snapshot(Snapshot),
     /// `aws iam get-account-authorization-details` output.
-    AuthorizationDetails(AccountSnapshot),
+    AuthorizationDetails(Box<AccountSnapshot>),
     /// An IAM credential report (CSV, as `aws iam get-credential-report` decodes it).
     CredentialReport(Vec<nextgap_model::account::CredentialRow>),
 }
@@ -106,7 +106,9 @@ pub fn read_input(path: &Path) -> Result<Input, SnapshotError> {
         return Ok(Input::Snapshot(snapshot));
     }
     if value.get("UserDetailList").is_some() || value.get("RoleDetailList").is_some() {
-        return from_authorization_details(&value).map(Input::AuthorizationDetails).map_err(|e| err(path, e));
+        return from_authorization_details(&value)
+            .map(|a| Input::AuthorizationDetails(Box::new(a)))
+            .map_err(|e| err(path, e));
     }
     Err(err(path, "neither a nextgap snapshot, an authorization-details export nor a credential report"))
 }
@@ -131,7 +133,7 @@ pub fn merge(inputs: Vec<Input>) -> Snapshot {
     for input in inputs {
         match input {
             Input::Snapshot(s) => snapshot.accounts.extend(s.accounts),
-            Input::AuthorizationDetails(a) => merge_account(&mut snapshot, a),
+            Input::AuthorizationDetails(a) => merge_account(&mut snapshot, *a),
             Input::CredentialReport(rows) => reports.push(rows),
         }
     }

@@ -60,7 +60,7 @@ impl std::error::Error for LoadError {}
 /// What a readable file turned out to be.
 #[derive(Debug)]
 pub enum Loaded {
-    Template(Model),
+    Template(Box<Model>),
     /// Parsed (or recognised as binary/empty) but not a CloudFormation template; the reason says
     /// why, for `--verbose` output.
     NotATemplate {

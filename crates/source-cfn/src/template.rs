@@ -44,7 +44,7 @@ pub fn build(file: &str, root: Node, limits: &Limits) -> Loaded {
         }
         _ => Vec::new(),
     };
-    Loaded::Template(Model::new(file, resources, parameters))
+    Loaded::Template(Box::new(Model::new(file, resources, parameters)))
 }
 
 fn not_template(reason: String) -> Loaded {

@@ -5,7 +5,7 @@ use nextgap_source_cfn::{load, Limits, LoadError, Loaded};
 
 pub fn template(file: &str, text: &str) -> Model {
     match load(file, text.as_bytes(), &Limits::default()) {
-        Ok(Loaded::Template(model)) => model,
+        Ok(Loaded::Template(model)) => *model,
         Ok(Loaded::NotATemplate { reason }) => panic!("not a template: {reason}"),
         Err(e) => panic!("{e}"),
     }
