@@ -482,7 +482,7 @@ def prowler_errors(log_file: Path) -> list[str]:
         return []
     text = "\n".join(lines)
     for m in re.finditer(r'"level": "(ERROR|CRITICAL)", "module": "([^"]*)", "message": "([^\n]*)', text):
-        module, msg = m.group(2), m.group(3)
+        module, msg = m.group(2), re.sub(r'"\}\s*$', "", m.group(3))
         msg = re.sub(r"^[\w-]+ -- ", "", msg)  # region
         msg = re.sub(r"\[\d+\]", "", msg)  # line numbers
         op = re.search(r"calling the (\w+) operation", msg)
@@ -669,15 +669,16 @@ def planted_table(planted: list[dict], verdicts: dict) -> str:
     for item in planted:
         rows.append([item["id"], short_resource(item)] + [verdicts[t][item["id"]]["verdict"]
                                                                       for t in tools])
-    totals = ["found / false PASS", ""]
+    found, false_pass = ["found", ""], ["false PASS", ""]
     for t in tools:
         v = [verdicts[t][i["id"]]["verdict"] for i in planted]
-        totals.append(f"{v.count('found')}/{len(planted)} / {v.count('FALSE PASS')}")
-    rows.append(totals)
+        found.append(f"{v.count('found')}/{len(planted)}")
+        false_pass.append(str(v.count("FALSE PASS")))
+    rows += [found, false_pass]
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     out = []
     for n, r in enumerate(rows):
-        if n == len(rows) - 1:
+        if n == len(rows) - 2:
             out.append("  ".join("-" * w for w in widths))
         out.append("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
         if n == 0:
@@ -877,6 +878,7 @@ def main() -> int:
     else:
         ratio_lines.append("no ratios: " + "; ".join(f"{t} {'not run' if not r else r.get('status')}"
                                                      for t, r in (("nextgap", ng), ("prowler", pr))))
+    planted_by_id = {p["id"]: p for p in planted}
     false_pass = {t: sum(1 for v in verdicts[t].values() if v["verdict"] == "FALSE PASS") for t in verdicts}
     found = {t: sum(1 for v in verdicts[t].values() if v["verdict"] == "found") for t in verdicts}
     ptable = planted_table(planted, verdicts)
@@ -927,11 +929,12 @@ def main() -> int:
     for t, vs in verdicts.items():
         for pid, v in vs.items():
             if v["verdict"] == "FALSE PASS":
-                notes.append(f"{t}: FALSE PASS on {pid} by {', '.join(v['via'])}: {v.get('detail', '')}")
+                notes.append(f"{t}: FALSE PASS on {pid} by {', '.join(v['via'])}: "
+                             + (v.get("detail") or f"PASS without a reason on {planted_by_id[pid]['resource']}"))
             elif v["verdict"] in ("not reported", "UNKNOWN") and t in results:
                 notes.append(f"{t}: {pid} {v['verdict']} (" + ", ".join(v.get("via") or v.get("expected") or [])
                              + (f": {v['detail']}" if v.get("detail") else "") + ")")
-    busy = [r for r in rows if (r.get("background_cores") or 0) >= 0.25]
+    busy = [r for r in rows if (r.get("background_cores") or 0) >= 0.25]  # noqa: E501
     if busy:
         notes.append("other processes kept the CPUs busy during: " + ", ".join(
             f"{r['tool']} ({r['background_cores']:.2f} cores)" for r in busy) + " - wall times are inflated there")
@@ -973,7 +976,8 @@ def main() -> int:
         "tables": {"planted": ptable, "performance": ttable},
     }
     args.results_dir.mkdir(parents=True, exist_ok=True)
-    out_path = args.results_dir / f"live-{started.astimezone().date().isoformat()}.json"
+    variant = ("-all" if args.prowler_scope == "all" else "") + ("-prowler-defaults" if args.prowler_defaults else "")
+    out_path = args.results_dir / f"live-{started.astimezone().date().isoformat()}{variant}.json"
     out_path.write_text(json.dumps(record, indent=2, default=str) + "\n")
     print(f"results: {out_path}")
     return 0 if ng.get("status") == "ok" else (1 if "nextgap" in tools else 0)

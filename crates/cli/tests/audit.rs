@@ -68,3 +68,30 @@ fn recovery_point_objective_is_configurable() {
     std::fs::write(dir.path().join("nextgap.toml"), "[live]\nrpo-hours = 48\n").unwrap();
     assert_eq!(status(&[]), "PASS");
 }
+
+/// The bundled account snapshot (recorded from the emulator seeded with the benchmark's
+/// insecure account): every (status, rule, resource), as a reviewed snapshot.
+#[test]
+fn bundled_account_snapshot_verdicts() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = nextgap(&["audit", "examples/insecure-account.json", "--format", "json", "--no-config"], &repo);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut lines: Vec<String> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "PASS")
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["status"].as_str().unwrap(),
+                c["rule_id"].as_str().unwrap(),
+                c["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    insta::assert_snapshot!(lines.join("\n"));
+}
