@@ -29,10 +29,8 @@ fn check(model: &Model, out: &mut Hits) {
         return;
     }
     for (i, vault) in model.resources.iter().enumerate().filter(|(_, r)| r.is_type("AWS::Backup::BackupVault")) {
+        // An empty vault is reported too: what is backed up into it later is deletable.
         let points = vault.prop("NumberOfRecoveryPoints").and_then(Node::as_i64);
-        if points == Some(0) {
-            continue;
-        }
         let name = vault.prop("BackupVaultName").and_then(Node::as_str).unwrap_or(&vault.logical_id);
         match vault.prop("Locked").and_then(Node::as_bool) {
             Some(true) => {}
@@ -40,6 +38,9 @@ fn check(model: &Model, out: &mut Hits) {
                 i,
                 "Locked",
                 match points {
+                    Some(0) => {
+                        format!("Backup vault {name} has no Vault Lock: recovery points stored in it can be deleted")
+                    }
                     Some(n) => {
                         format!("Backup vault {name} holds {n} recovery points without Vault Lock: they can be deleted")
                     }
@@ -66,7 +67,7 @@ mod tests {
         crate::assert_checks!(
             RULE,
             ["fail.json"],
-            [format!("FAIL {V}Default"), format!("PASS {V}locked"), format!("PASS {V}empty")]
+            [format!("FAIL {V}Default"), format!("PASS {V}locked"), format!("FAIL {V}empty")]
         );
         crate::assert_live!(RULE, ["pass.json"], []);
     }
