@@ -9,6 +9,7 @@
 //! policy and Block Public Access, and every policy document with where it came from.
 
 pub mod account;
+pub mod event;
 pub mod node;
 pub mod policy;
 mod resource;
