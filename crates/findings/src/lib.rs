@@ -107,6 +107,35 @@ pub struct Finding {
     pub references: References,
     /// Stable across line moves: rule + file + logical id + path (see `baseline`).
     pub fingerprint: String,
+    /// Log sources: the events that prove the finding, in time order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub events: Vec<EventRef>,
+}
+
+/// One CloudTrail event a finding rests on: enough to find it again in the logs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRef {
+    pub event_id: String,
+    pub event_name: String,
+    /// `eventTime` as recorded.
+    pub time: String,
+    pub account: String,
+    pub region: String,
+    /// Who acted (the role's ARN for assumed-role sessions).
+    pub principal: String,
+    pub source_ip: String,
+    pub user_agent: String,
+    /// The log file (or `s3://bucket/key`) the event was read from.
+    pub file: String,
+    /// Position of the record in its file: `Records[]` order, or line order for NDJSON.
+    pub index: u64,
+    /// Line the record starts on, 0 when not known.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub line: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Finding {

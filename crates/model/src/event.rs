@@ -94,9 +94,11 @@ impl<'a> Field<'a> {
     /// The elements of an array (an empty list for anything else).
     pub fn elements(&self) -> Vec<Field<'a>> {
         match self {
-            Field::Array(r) => {
-                serde_json::from_str::<Vec<&'a RawValue>>(r.get()).unwrap_or_default().into_iter().map(Field::of).collect()
-            }
+            Field::Array(r) => serde_json::from_str::<Vec<&'a RawValue>>(r.get())
+                .unwrap_or_default()
+                .into_iter()
+                .map(Field::of)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -431,7 +433,9 @@ mod tests {
 
     #[test]
     fn unwraps_eventbridge_envelopes() {
-        let env = format!(r#"{{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":{EVENT}}}"#);
+        let env = format!(
+            r#"{{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":{EVENT}}}"#
+        );
         let e = Event::parse(&env).unwrap();
         assert_eq!(e.event_source(), "s3.amazonaws.com");
     }

@@ -17,6 +17,18 @@ pub struct Config {
     pub scan: ScanConfig,
     #[serde(default)]
     pub live: LiveConfig,
+    #[serde(default)]
+    pub trail: TrailConfig,
+}
+
+/// `[trail]`: windows and thresholds of the stateful CloudTrail rules.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TrailConfig {
+    pub revert_window_minutes: Option<i64>,
+    pub same_principal_window_minutes: Option<i64>,
+    pub failed_logins: Option<usize>,
+    pub failed_login_window_minutes: Option<i64>,
 }
 
 /// `[live]`: settings of live audits.
@@ -73,6 +85,11 @@ impl Config {
         if config.live.rpo_hours.is_some_and(|h| h < 1) {
             return Err(ConfigError("[live] rpo-hours must be at least 1".into()));
         }
+        let t = &config.trail;
+        let windows = [t.revert_window_minutes, t.same_principal_window_minutes, t.failed_login_window_minutes];
+        if windows.iter().flatten().any(|m| *m < 1) || t.failed_logins.is_some_and(|n| n < 1) {
+            return Err(ConfigError("[trail] windows and failed-logins must be at least 1".into()));
+        }
         for (rule, sev) in &config.rules.severity {
             if crate::find(rule).is_none() {
                 return Err(ConfigError(format!("unknown rule `{rule}` in [rules.severity]")));
@@ -110,6 +127,18 @@ impl Config {
             .unwrap_or(rule.meta.severity)
     }
 
+    /// `[trail]` over the defaults.
+    pub fn trail_settings(&self) -> crate::trail::TrailSettings {
+        let d = crate::trail::TrailSettings::default();
+        let t = &self.trail;
+        crate::trail::TrailSettings {
+            revert_window: t.revert_window_minutes.map_or(d.revert_window, |m| m * 60),
+            same_principal_window: t.same_principal_window_minutes.map_or(d.same_principal_window, |m| m * 60),
+            failed_logins: t.failed_logins.unwrap_or(d.failed_logins),
+            failed_login_window: t.failed_login_window_minutes.map_or(d.failed_login_window, |m| m * 60),
+        }
+    }
+
     /// The enabled rules.
     pub fn rules(&self) -> Vec<&'static Rule> {
         registry().iter().copied().filter(|r| self.is_enabled(r)).collect()
@@ -137,8 +166,9 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
         if model.is_live() && rule.meta.requires.is_empty() {
             continue;
         }
+        let Some(check) = rule.model_check() else { continue };
         let mut hits = Hits::new(model);
-        (rule.check)(model, &mut hits);
+        check(model, &mut hits);
         if model.is_live() {
             demote_unreadable(model, rule, &mut hits);
             outcome.checks.extend(verdicts(model, rule, &hits));
@@ -171,6 +201,7 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
                 fix: rule.meta.fix.into(),
                 references: rule.meta.references(),
                 fingerprint: String::new(),
+                events: Vec::new(),
             };
             finding.compute_fingerprint();
             outcome.findings.push(finding);

@@ -12,10 +12,11 @@ pub mod prelude;
 pub mod rules;
 #[cfg(test)]
 mod testing;
+pub mod trail;
 
 pub use engine::{check_model, Config, ConfigError, Outcome};
 pub use hits::{Hit, Hits};
-pub use meta::{Rule, RuleMeta};
+pub use meta::{Check, Rule, RuleMeta};
 
 /// Every registered rule, in id order.
 pub fn registry() -> &'static [&'static Rule] {

@@ -1,4 +1,5 @@
 use crate::hits::Hits;
+use crate::trail::TrailCheck;
 use nextgap_findings::{References, Severity};
 use nextgap_model::Model;
 
@@ -71,10 +72,35 @@ impl RuleMeta {
     }
 }
 
-/// A rule: metadata plus a check over the normalized model.
+/// A rule: metadata plus its check.
 pub struct Rule {
     pub meta: RuleMeta,
-    pub check: fn(&Model, &mut Hits),
+    pub check: Check,
+}
+
+/// What a rule reads.
+pub enum Check {
+    /// Resources: templates, accounts, snapshots (the normalized model).
+    Model(fn(&Model, &mut Hits)),
+    /// CloudTrail events (`nextgap trail`).
+    Trail(TrailCheck),
+}
+
+impl Rule {
+    /// The model check, `None` for rules on events.
+    pub fn model_check(&self) -> Option<fn(&Model, &mut Hits)> {
+        match self.check {
+            Check::Model(f) => Some(f),
+            Check::Trail(_) => None,
+        }
+    }
+
+    pub fn trail_check(&self) -> Option<&TrailCheck> {
+        match &self.check {
+            Check::Trail(t) => Some(t),
+            Check::Model(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Rule {

@@ -19,7 +19,7 @@ pub fn hits_on(rule: &Rule, rule_file: &str, fixture: &str) -> Vec<(String, Stri
         Err(e) => panic!("{}: {e}", path.display()),
     };
     let mut hits = Hits::new(&model);
-    (rule.check)(&model, &mut hits);
+    (rule.model_check().expect("a model rule"))(&model, &mut hits);
     let mut out: Vec<(String, String)> =
         hits.into_vec().into_iter().map(|h| (model.resources[h.resource].logical_id.clone(), h.path)).collect();
     out.sort();
@@ -65,7 +65,7 @@ pub fn live_model(rule_file: &str, fixtures: &[&str]) -> nextgap_model::Model {
 pub fn live_ids_on(rule: &Rule, rule_file: &str, fixtures: &[&str]) -> Vec<String> {
     let model = live_model(rule_file, fixtures);
     let mut hits = Hits::new(&model);
-    (rule.check)(&model, &mut hits);
+    (rule.model_check().expect("a model rule"))(&model, &mut hits);
     let mut ids: Vec<String> =
         hits.into_vec().into_iter().map(|h| model.resources[h.resource].logical_id.clone()).collect();
     ids.sort();
@@ -119,5 +119,70 @@ macro_rules! assert_checks {
         expected.sort();
         let got = $crate::testing::live_checks_on(&$rule, file!(), &[$($fixture),+]);
         assert_eq!(got, expected, "{} verdicts on {:?}", $rule.meta.id, [$($fixture),+]);
+    }};
+}
+
+/// Records of a CloudTrail fixture (`{"Records":[…]}`, a JSON array, one event, or NDJSON),
+/// each as JSON text. Tests only: `nextgap trail` reads logs with the streaming reader.
+pub fn trail_records(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let values: Vec<serde_json::Value> = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(mut o)) if o.contains_key("Records") => match o.remove("Records") {
+            Some(serde_json::Value::Array(a)) => a,
+            _ => panic!("{}: Records is not a list", path.display()),
+        },
+        Ok(serde_json::Value::Array(a)) => a,
+        Ok(one) => vec![one],
+        Err(_) => text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect(),
+    };
+    values.iter().map(|v| v.to_string()).collect()
+}
+
+/// Findings of one event rule over fixtures read in order as one run (several files let a test
+/// split a story across files), as `(subject, [event ids])`, sorted.
+pub fn trail_hits_on(rule: &'static Rule, rule_file: &str, fixtures: &[&str]) -> Vec<(String, Vec<String>)> {
+    trail_findings_on(rule, rule_file, fixtures, &crate::trail::TrailSettings::default())
+        .into_iter()
+        .map(|f| (f.location.logical_id, f.events.into_iter().map(|e| e.event_id).collect()))
+        .collect()
+}
+
+/// Findings of one event rule over fixtures, with explicit settings, sorted by subject and events.
+pub fn trail_findings_on(
+    rule: &'static Rule,
+    rule_file: &str,
+    fixtures: &[&str],
+    settings: &crate::trail::TrailSettings,
+) -> Vec<nextgap_findings::Finding> {
+    use crate::trail::{Site, TrailEngine, TrailState};
+    let config = crate::Config::parse(&format!("[rules]\nenable = [\"{}\"]\n", rule.meta.id)).unwrap();
+    let engine = TrailEngine::new(&config, settings.clone());
+    let mut state = TrailState::default();
+    for fixture in fixtures {
+        let path = fixture_dir(rule_file).join(fixture);
+        for (index, text) in trail_records(&path).iter().enumerate() {
+            let event = nextgap_model::event::Event::parse(text).expect("fixture event");
+            let site = Site { file: fixture, index: index as u64, line: 0 };
+            engine.observe(&event, site, &mut state);
+        }
+    }
+    let mut findings: Vec<_> = engine.finish(state).into_iter().filter(|f| f.rule_id == rule.meta.id).collect();
+    findings.sort_by(|a, b| {
+        let key = |f: &nextgap_findings::Finding| {
+            (f.location.logical_id.clone(), f.events.iter().map(|e| e.event_id.clone()).collect::<Vec<_>>())
+        };
+        key(a).cmp(&key(b))
+    });
+    findings
+}
+
+/// `assert_trail!(RULE, ["fail.json"], [("bucket-a", ["event-id-1", "event-id-2"]), …])`: exactly
+/// these findings (subject and the event ids they name, in order), sorted by subject.
+#[macro_export]
+macro_rules! assert_trail {
+    ($rule:expr, [$($fixture:literal),+ $(,)?], [$(($subject:expr, [$($id:expr),* $(,)?])),* $(,)?]) => {{
+        let expected: Vec<(String, Vec<String>)> = vec![$(($subject.to_string(), vec![$($id.to_string()),*])),*];
+        let got = $crate::testing::trail_hits_on(&$rule, file!(), &[$($fixture),+]);
+        assert_eq!(got, expected, "{} on {:?}", $rule.meta.id, [$($fixture),+]);
     }};
 }

@@ -120,6 +120,7 @@ fn registry_report() -> Report {
             fix: m.fix.into(),
             references: m.references(),
             fingerprint: String::new(),
+            events: Vec::new(),
         };
         f.compute_fingerprint();
         r.findings.push(f);

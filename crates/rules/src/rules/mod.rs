@@ -8,8 +8,18 @@ pub mod iam;
 pub mod live;
 pub mod net;
 pub mod outage;
+pub mod trail;
 
 use crate::Rule;
 
-pub(crate) const GROUPS: &[&[&Rule]] =
-    &[account::RULES, backup::RULES, data::RULES, gap::RULES, iam::RULES, live::RULES, net::RULES, outage::RULES];
+pub(crate) const GROUPS: &[&[&Rule]] = &[
+    account::RULES,
+    backup::RULES,
+    data::RULES,
+    gap::RULES,
+    iam::RULES,
+    live::RULES,
+    net::RULES,
+    outage::RULES,
+    trail::RULES,
+];

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const PITR: &str = "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled";

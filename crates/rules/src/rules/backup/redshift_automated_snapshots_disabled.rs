@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC07-BP04"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

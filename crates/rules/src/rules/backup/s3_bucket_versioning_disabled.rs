@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["s3:GetBucketVersioning"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC02-BP03"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_8"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Where each resource type keeps its block device mappings, and its name in messages.

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_46"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const USER_DATA: &[(&str, &str, &str)] = &[
@@ -84,7 +84,7 @@ mod tests {
             _ => panic!("not a template"),
         };
         let mut hits = crate::Hits::new(&model);
-        (RULE.check)(&model, &mut hits);
+        (RULE.model_check().unwrap())(&model, &mut hits);
         for hit in hits.into_vec() {
             for secret in ["wJalrXUtnFEMI", "Tr0ub4dor&3", "MIIEowIBAAKCAQEA", "hunter2hunter2"] {
                 assert!(!hit.message.contains(secret) && !hit.evidence.contains(secret), "{hit:?}");

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_29", "CKV_AWS_30"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

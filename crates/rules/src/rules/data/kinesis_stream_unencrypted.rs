@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_43"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_7"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Every alternative of `path` is missing or one of `allowed` (a known value); unknown values

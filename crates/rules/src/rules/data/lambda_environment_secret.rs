@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_45"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Secrets in a `Variables` map (every alternative of it).

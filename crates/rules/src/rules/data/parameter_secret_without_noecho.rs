@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC02-BP03"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The first place (resource index, property path) that uses parameter `name`: a `Ref` the

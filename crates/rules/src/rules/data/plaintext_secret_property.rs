@@ -48,7 +48,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC02-BP03"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Credential properties by resource type; `[]` marks a list whose every item is read.

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["rds:DescribeDBClusters"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Properties that make the cluster take its encryption from somewhere else.

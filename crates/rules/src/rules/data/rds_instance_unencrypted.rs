@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         requires: &["rds:DescribeDBInstances"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Properties that make the instance take its encryption from a cluster, snapshot or source.

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_26"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A KMS key id alternative that leaves the resource without a key: missing or empty.

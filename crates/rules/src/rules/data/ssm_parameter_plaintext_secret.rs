@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_384"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

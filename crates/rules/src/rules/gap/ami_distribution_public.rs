@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP07", "SEC03-BP08"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

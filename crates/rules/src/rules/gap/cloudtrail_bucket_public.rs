@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         requires: &["cloudtrail:DescribeTrails", "s3:GetBucketAcl", "s3:GetBucketPolicy", "s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         requires: &["cloudtrail:DescribeTrails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC04-BP01", "SEC04-BP02"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         cfn_nag: &["W26"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

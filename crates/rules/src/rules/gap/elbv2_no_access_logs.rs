@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         cfn_nag: &["W52"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const KEY: &str = "access_logs.s3.enabled";

@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         requires: &["s3:GetBucketLogging"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

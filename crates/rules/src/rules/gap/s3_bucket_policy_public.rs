@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["s3:GetBucketPolicy", "s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["s3:GetPublicAccessBlock"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];

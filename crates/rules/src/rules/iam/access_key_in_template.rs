@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC02-BP02", "SEC02-BP05"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The template user the key belongs to, when named by `Ref` or literally.

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
         cfn_nag: &[],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         cfn_nag: &["F13"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Properties that narrow who may use the permission.

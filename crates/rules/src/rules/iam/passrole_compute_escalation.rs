@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `action` is granted by some unconditioned `Allow` of the documents, not denied in its own.

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `iam:CreateAccessKey` for other users is reported as an escalation by `iam-privilege-escalation`.

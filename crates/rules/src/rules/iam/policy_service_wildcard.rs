@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `iam:*`, `S3:*`, `kms:**`: every action of one named sensitive service.

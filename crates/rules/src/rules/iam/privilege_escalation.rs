@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A resource pattern that only names the caller itself.

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// AWS managed policies that hand over (nearly) the whole account, with what they grant.

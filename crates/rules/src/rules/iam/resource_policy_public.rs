@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC03-BP07", "SEC03-BP02"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Services reported by their own rules or by other families.

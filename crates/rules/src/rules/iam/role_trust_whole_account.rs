@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Literal account-root principals (`123456789012`, `arn:aws:iam::123456789012:root`).

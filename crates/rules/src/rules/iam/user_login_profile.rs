@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC02-BP01", "SEC02-BP04"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

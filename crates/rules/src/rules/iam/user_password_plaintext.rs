@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         cfn_nag: &["F51"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A dynamic reference is resolved by CloudFormation at deploy time; the template only names it.

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// What a key's last use says: `Some(message)` when it is unused past the limit.

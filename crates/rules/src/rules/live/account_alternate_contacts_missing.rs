@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["account:GetAlternateContact"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const KINDS: [&str; 3] = ["SECURITY", "OPERATIONS", "BILLING"];

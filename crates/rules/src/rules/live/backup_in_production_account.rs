@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         requires: &["backup:ListBackupVaults"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const DATA: &[(&str, &str)] = &[

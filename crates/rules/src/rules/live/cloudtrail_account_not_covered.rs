@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         requires: &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `Some(true)` when the trail covers the account (multi-region, logging, management events),

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

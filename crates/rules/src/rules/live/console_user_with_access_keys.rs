@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:ListAccessKeys", "iam:GetLoginProfile"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

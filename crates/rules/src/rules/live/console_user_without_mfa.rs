@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetLoginProfile", "iam:ListMFADevices"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["ec2:DescribeVolumes", "ec2:DescribeSnapshots"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Newest completed snapshot time per volume id.

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         requires: &["macie2:GetMacieSession"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         requires: &["organizations:DescribeOrganization", "organizations:ListPolicies", "organizations:DescribePolicy"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The policy AWS attaches everywhere by default: it allows everything and restricts nothing.

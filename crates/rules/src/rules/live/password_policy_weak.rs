@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountPasswordPolicy"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const MIN_LENGTH: i64 = 14;

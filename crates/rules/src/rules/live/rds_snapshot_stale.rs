@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         ],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Newest snapshot creation time of the database `id` among snapshots of `snapshot_type` whose

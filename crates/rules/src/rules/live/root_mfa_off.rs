@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetAccountSummary", "iam:GetCredentialReport"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Whether root has MFA, from the summary (current) or else the report: `(on, evidence)`.

@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         requires: &["s3:GetBucketReplication", "s3:GetBucketVersioning", "s3:GetObjectLockConfiguration"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn locked(bucket: &Resource) -> bool {

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         requires: &["ec2:DescribeSnapshots", "rds:DescribeDBSnapshots"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["iam:GetCredentialReport", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 type Time = DateTime<Utc>;

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_59"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

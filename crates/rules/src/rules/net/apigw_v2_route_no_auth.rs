@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_309"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn protocol_of<'a>(model: &'a Model, route: &Resource) -> Option<&'a str> {

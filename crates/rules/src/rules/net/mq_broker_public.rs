@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_69"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

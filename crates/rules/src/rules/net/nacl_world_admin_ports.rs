@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP02"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const ADMIN_PORTS: &[(i64, &str)] = &[(22, "SSH"), (3389, "RDP")];

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         well_architected: &["SEC05-BP01", "SEC05-BP02"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

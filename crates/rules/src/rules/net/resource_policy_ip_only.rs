@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
         requires: &["s3:GetBucketPolicy"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Condition keys that say nothing about who the caller is. A public statement whose condition

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// TCP ports of services that should never face the internet directly. SSH, RDP and HTTP have

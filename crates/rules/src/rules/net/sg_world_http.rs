@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         requires: &["ec2:DescribeSecurityGroups"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

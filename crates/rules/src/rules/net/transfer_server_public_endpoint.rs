@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         checkov: &["CKV_AWS_164"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model, out: &mut Hits) {

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         requires: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
         ..RuleMeta::DEFAULT
     },
-    check,
+    check: Check::Model(check),
 };
 
 const CLUSTERS: &[(&str, &str)] = &[
