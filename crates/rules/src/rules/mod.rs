@@ -21,5 +21,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     live::RULES,
     net::RULES,
     outage::RULES,
-    trail::RULES,
+    trail::EVENT_RULES,
+    trail::CORRELATED_RULES,
 ];
