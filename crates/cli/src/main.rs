@@ -5,6 +5,9 @@ mod explain;
 mod iac;
 mod live;
 mod report;
+mod trail;
+#[cfg(feature = "aws")]
+mod trail_s3;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +29,9 @@ enum Command {
     Collect(Box<live::CollectArgs>),
     /// Run the rules offline on snapshots and AWS CLI exports.
     Audit(Box<live::AuditArgs>),
+    /// Find anti-patterns and attacks in CloudTrail logs (files, folders, `s3://`), with the
+    /// built-in detections and Sigma rules.
+    Trail(Box<trail::TrailArgs>),
     /// List the rules.
     Rules(explain::RulesArgs),
     /// Explain a rule: what, why, the fix with a snippet, and references.
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => live::scan(*args),
         Command::Collect(args) => live::collect(*args),
         Command::Audit(args) => live::audit(*args),
+        Command::Trail(args) => trail::run(*args),
         Command::Rules(args) => explain::rules(args),
         Command::Explain(args) => explain::explain(args),
     };

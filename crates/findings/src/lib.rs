@@ -219,6 +219,9 @@ pub struct Summary {
     /// Live audits: PASS / FAIL / UNKNOWN over every (check, subject).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checks: Option<CheckCounts>,
+    /// Log sources: events read.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub events: Option<u64>,
 }
 
 /// Everything a run produced: what every sink renders.

@@ -14,11 +14,13 @@ mod json;
 mod junit;
 mod sarif;
 mod text;
+mod trail;
 
 pub use json::write_json;
 pub use junit::{write_junit, write_junit_scanned, CLEAN_SUITE};
 pub use sarif::{security_severity, write_sarif, SARIF_SCHEMA_URI};
 pub use text::{write_text, TextOptions};
+pub use trail::{write_csv, write_jsonl_finding, write_timeline, CSV_HEADER};
 
 use nextgap_findings::Report;
 use nextgap_rules::Rule;

@@ -28,12 +28,12 @@ const SEVERITY_WIDTH: usize = 8; // "critical"
 const INDENT: &str = "  ";
 const DETAIL_INDENT: &str = "      ";
 
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
-const HEADER: Style = Style::new().bold().underline();
-const ERROR: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+pub(crate) const BOLD: Style = Style::new().bold();
+pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const HEADER: Style = Style::new().bold().underline();
+pub(crate) const ERROR: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
 
-fn severity_style(s: Severity) -> Style {
+pub(crate) fn severity_style(s: Severity) -> Style {
     let fg = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
     match s {
         Severity::Critical => fg(AnsiColor::Red).bold(),
@@ -46,12 +46,12 @@ fn severity_style(s: Severity) -> Style {
 
 /// Applies styles only when colour is on.
 #[derive(Clone, Copy)]
-struct Painter {
-    color: bool,
+pub(crate) struct Painter {
+    pub(crate) color: bool,
 }
 
 impl Painter {
-    fn paint(self, style: Style, text: impl Display) -> String {
+    pub(crate) fn paint(self, style: Style, text: impl Display) -> String {
         if self.color && !style.is_plain() {
             format!("{style}{text}{style:#}")
         } else {
@@ -89,7 +89,7 @@ fn position(file: &str, line: u32, column: u32) -> String {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -220,7 +220,7 @@ fn write_finding(f: &Finding, opts: &TextOptions, w: Widths, p: Painter, out: &m
 }
 
 /// `4 findings: 1 critical, 2 high, 1 low · 2 files scanned, 1 failed, 1 skipped · 1 suppressed`
-fn write_summary(report: &Report, p: Painter, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_summary(report: &Report, p: Painter, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary;
     let mut parts = Vec::new();
 
@@ -249,14 +249,23 @@ fn write_summary(report: &Report, p: Painter, out: &mut dyn Write) -> io::Result
             p.paint(BOLD, format!("{} unknown", c.unknown))
         ));
     }
-    let unit =
-        if s.checks.is_some() { ("account audited", "accounts audited") } else { ("file scanned", "files scanned") };
+    let unit = if s.checks.is_some() {
+        ("account audited", "accounts audited")
+    } else if s.events.is_some() {
+        ("log file read", "log files read")
+    } else {
+        ("file scanned", "files scanned")
+    };
     let mut files = vec![plural(s.files_scanned, unit.0, unit.1)];
+    if let Some(events) = s.events {
+        files.push(format!("{events} events"));
+    }
     if s.files_failed > 0 {
         files.push(p.paint(ERROR, format!("{} failed", s.files_failed)));
     }
     if s.files_skipped > 0 {
-        files.push(format!("{} skipped (not templates)", s.files_skipped));
+        let what = if s.events.is_some() { "skipped" } else { "skipped (not templates)" };
+        files.push(format!("{} {what}", s.files_skipped));
     }
     parts.push(files.join(", "));
 

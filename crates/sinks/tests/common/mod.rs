@@ -41,7 +41,7 @@ fn finding(
         fix: meta.fix.into(),
         references: meta.references(),
         fingerprint: String::new(),
-            events: Vec::new(),
+        events: Vec::new(),
     };
     f.compute_fingerprint();
     f

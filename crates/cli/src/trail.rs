@@ -1,0 +1,499 @@
+//! `nextgap trail`: find the traces of the anti-patterns, and of attacks on them, in CloudTrail.
+//!
+//! Files are read in parallel, one per worker at a time, each streamed record by record; rules
+//! that need several events (a window, a count) keep small signals that are merged as workers
+//! finish and judged once at the end. JSON Lines output is written as findings are made.
+
+use crate::discover as config_discover;
+use crate::report::{findings_exit_code, ColorChoice};
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use nextgap_findings::{Finding, Report, ScanError, Severity, Skipped};
+use nextgap_model::event::Event;
+use nextgap_rules::trail::{event_ref, trail_location, Site, TrailEngine, TrailState};
+use nextgap_rules::Config;
+use nextgap_sigma::RuleSet;
+use nextgap_source_trail::{discover, read_file, read_stream, DateRange, FileStats, ReadOptions};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrailFormat {
+    /// A timeline per principal.
+    Text,
+    Json,
+    /// One finding per line, written as found.
+    Jsonl,
+    Csv,
+    Sarif,
+}
+
+#[derive(Args)]
+pub struct TrailArgs {
+    /// Log files or directories (`.json`, `.json.gz`, NDJSON, …), `s3://bucket/prefix`, or `-`
+    /// for standard input.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Sigma rules (files or directories) to run besides the built-in detections (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub sigma: Vec<PathBuf>,
+    /// Run only the Sigma rules.
+    #[arg(long)]
+    pub no_builtin: bool,
+    #[arg(long, short, value_enum, default_value_t = TrailFormat::Text)]
+    pub format: TrailFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Only events on or after this day (`2024-01-31`) or time (RFC 3339); prunes files and S3
+    /// keys by the `YYYY/MM/DD` layout before reading them.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only events on or before this day or time.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Minutes within which a bucket made public must be made private again to pass.
+    #[arg(long, value_name = "MINUTES")]
+    pub window: Option<i64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Exit 1 when a finding is at or above this severity, or `never`. Default: high.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Configuration file (default: `nextgap.toml` found upward from the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Only these built-in rules (ids, names or families; repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub rule: Vec<String>,
+    /// Text: list each finding's events, evidence and fix.
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// AWS profile for `s3://` inputs.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Region of the S3 client for `s3://` inputs.
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+/// One thing to read.
+enum Source {
+    File(PathBuf),
+    Stdin,
+    #[cfg(feature = "aws")]
+    S3 { bucket: String, key: String },
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Stdin => "-".into(),
+            #[cfg(feature = "aws")]
+            Source::S3 { bucket, key } => format!("s3://{bucket}/{key}"),
+        }
+    }
+}
+
+/// Exact time bounds of `--since` / `--until` (Unix seconds), besides the day range for pruning.
+#[derive(Clone, Copy, Default)]
+struct TimeRange {
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+impl TimeRange {
+    fn contains(&self, ev: &Event) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        match ev.epoch() {
+            Some(t) => self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u),
+            None => false,
+        }
+    }
+}
+
+/// Everything the run shares between workers.
+struct Run<'a> {
+    engine: Option<TrailEngine>,
+    sigma: &'a RuleSet,
+    times: TimeRange,
+    read: ReadOptions,
+    /// JSON Lines: findings go out as soon as a file is done.
+    stream: Option<&'a Mutex<Box<dyn Write + Send>>>,
+    #[cfg(feature = "aws")]
+    s3: Option<&'a crate::trail_s3::S3Reader>,
+}
+
+/// What some files gave.
+#[derive(Default)]
+struct Gathered {
+    state: TrailState,
+    findings: Vec<Finding>,
+    streamed: Vec<Severity>,
+    errors: Vec<ScanError>,
+    files: usize,
+    events: u64,
+    write_error: Option<String>,
+}
+
+impl Gathered {
+    fn merge(mut self, other: Gathered) -> Gathered {
+        self.state.merge(other.state);
+        self.findings.extend(other.findings);
+        self.streamed.extend(other.streamed);
+        self.errors.extend(other.errors);
+        self.files += other.files;
+        self.events += other.events;
+        self.write_error = self.write_error.or(other.write_error);
+        self
+    }
+}
+
+pub fn run(args: TrailArgs) -> Result<u8> {
+    let config = load_config(&args)?;
+    let threshold = threshold(&args, &config)?;
+    let mut settings = config.trail_settings();
+    if let Some(minutes) = args.window {
+        if minutes < 1 {
+            bail!("--window takes a number of minutes of at least 1");
+        }
+        settings.revert_window = minutes * 60;
+    }
+    let (days, times) = date_range(&args)?;
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global().ok();
+    }
+
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"));
+    let sigma = load_sigma(&args.sigma, &mut report);
+    let engine = if args.no_builtin { None } else { Some(TrailEngine::new(&rule_config(&args, config)?, settings)) };
+    if engine.is_none() && sigma.is_empty() {
+        bail!("nothing to run: --no-builtin without Sigma rules (--sigma DIR)");
+    }
+    #[cfg(feature = "aws")]
+    let s3 = crate::trail_s3::S3Reader::for_paths(&args.paths, args.profile.as_deref(), args.region.as_deref())?;
+    let sources = sources(&args.paths, &days, &mut report, #[cfg(feature = "aws")] s3.as_ref())?;
+
+    let mut out = open_output(&args)?;
+    let stream = (args.format == TrailFormat::Jsonl).then(|| Mutex::new(std::mem::replace(&mut out, Box::new(std::io::sink()))));
+    let run = Run {
+        engine,
+        sigma: &sigma,
+        times,
+        read: ReadOptions::default(),
+        stream: stream.as_ref(),
+        #[cfg(feature = "aws")]
+        s3: s3.as_ref(),
+    };
+    let gathered = sources.par_iter().map(|s| read_source(&run, s)).reduce(Gathered::default, Gathered::merge);
+    if let Some(e) = &gathered.write_error {
+        bail!("writing findings: {e}");
+    }
+    let streamed = gathered.streamed.clone();
+    let mut findings = gathered.findings;
+    if let Some(engine) = &run.engine {
+        let late = engine.finish(gathered.state);
+        match &stream {
+            Some(out) => write_stream(out, &late, &mut Vec::new())?,
+            None => findings.extend(late.iter().cloned()),
+        }
+        if stream.is_some() {
+            report.findings = late;
+        }
+    }
+    report.errors.extend(gathered.errors);
+    report.summary.files_scanned = gathered.files;
+    report.summary.events = Some(gathered.events);
+    if stream.is_none() {
+        report.findings = findings;
+    }
+    report.finish();
+    sort_by_time(&mut report.findings);
+    match stream {
+        Some(out) => {
+            let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+            out.flush().context("writing findings")?;
+            summarize_to_stderr(&report, &streamed);
+            let max = streamed.iter().chain(report.findings.iter().map(|f| &f.severity)).max().copied();
+            Ok(exit_for(max, threshold))
+        }
+        None => {
+            write_report(&args, &report, &mut out)?;
+            Ok(findings_exit_code(&report, threshold))
+        }
+    }
+}
+
+fn exit_for(max: Option<Severity>, threshold: Option<Severity>) -> u8 {
+    match (threshold, max) {
+        (Some(t), Some(m)) if m >= t => crate::EXIT_FINDINGS,
+        _ => 0,
+    }
+}
+
+fn sort_by_time(findings: &mut [Finding]) {
+    let key = |f: &Finding| {
+        let e = f.events.first();
+        (e.map(|e| e.time.clone()), f.rule_id.clone(), e.map(|e| (e.file.clone(), e.index)))
+    };
+    findings.sort_by_cached_key(key);
+}
+
+fn load_config(args: &TrailArgs) -> Result<Config> {
+    let path = match (&args.config, args.no_config) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => None,
+        (None, false) => std::env::current_dir().ok().and_then(|d| config_discover::find_config(&d)),
+    };
+    let Some(path) = path else { return Ok(Config::default()) };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Config::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn threshold(args: &TrailArgs, config: &Config) -> Result<Option<Severity>> {
+    match args.fail_on.as_deref().or(config.scan.fail_on.as_deref()) {
+        None => Ok(Some(Severity::High)),
+        Some(v) if v.eq_ignore_ascii_case("never") || v.eq_ignore_ascii_case("none") => Ok(None),
+        Some(v) => Severity::parse(v)
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("--fail-on takes low, medium, high, critical or never, not `{v}`")),
+    }
+}
+
+/// `--rule` narrows the enabled rules: the ones named are on, every other is off.
+fn rule_config(args: &TrailArgs, mut config: Config) -> Result<Config> {
+    if args.rule.is_empty() {
+        return Ok(config);
+    }
+    for name in &args.rule {
+        if nextgap_rules::find(name).is_none() && nextgap_findings::Family::get(name).is_none() {
+            bail!("unknown rule or family `{name}` (see `nextgap rules`)");
+        }
+    }
+    config.rules.enable = args.rule.clone();
+    config.rules.disable = nextgap_rules::registry().iter().map(|r| r.meta.id.to_string()).collect();
+    Ok(config)
+}
+
+/// `--since` / `--until`: a day (`2024-01-31`, the whole day) or an RFC 3339 time.
+fn date_range(args: &TrailArgs) -> Result<(DateRange, TimeRange)> {
+    let parse = |flag: &str, text: &str, end: bool| -> Result<(chrono::NaiveDate, i64)> {
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            let time = if end { day.and_hms_opt(23, 59, 59) } else { day.and_hms_opt(0, 0, 0) };
+            return Ok((day, time.map(|t| t.and_utc().timestamp()).unwrap_or_default()));
+        }
+        match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(t) => Ok((t.with_timezone(&chrono::Utc).date_naive(), t.timestamp())),
+            Err(_) => bail!("{flag} takes a day (2024-01-31) or an RFC 3339 time, not `{text}`"),
+        }
+    };
+    let since = args.since.as_deref().map(|s| parse("--since", s, false)).transpose()?;
+    let until = args.until.as_deref().map(|s| parse("--until", s, true)).transpose()?;
+    if let (Some(s), Some(u)) = (since, until) {
+        if s.1 > u.1 {
+            bail!("--since is after --until");
+        }
+    }
+    Ok((
+        DateRange { since: since.map(|s| s.0), until: until.map(|u| u.0) },
+        TimeRange { since: since.map(|s| s.1), until: until.map(|u| u.1) },
+    ))
+}
+
+/// Loads Sigma rules; rules it cannot run are listed as skipped with the reason, never dropped.
+fn load_sigma(paths: &[PathBuf], report: &mut Report) -> RuleSet {
+    let loaded = nextgap_sigma::load_dirs(paths);
+    for u in &loaded.unsupported {
+        let what = if u.title.is_empty() { String::new() } else { format!(" ({})", u.title) };
+        report.skipped.push(Skipped { file: u.file.clone(), reason: format!("Sigma rule not run{what}: {}", u.reason) });
+        eprintln!("nextgap: sigma: {}: not run: {}", u.file, u.reason);
+    }
+    for e in &loaded.errors {
+        report.errors.push(ScanError { file: e.file.clone(), line: e.line, column: e.column, message: e.message.clone() });
+    }
+    loaded.rules
+}
+
+fn sources(
+    paths: &[String],
+    days: &DateRange,
+    report: &mut Report,
+    #[cfg(feature = "aws")] s3: Option<&crate::trail_s3::S3Reader>,
+) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    let mut local = Vec::new();
+    for p in paths {
+        if p == "-" {
+            out.push(Source::Stdin);
+        } else if p.starts_with("s3://") {
+            #[cfg(feature = "aws")]
+            {
+                let reader = s3.context("internal: no S3 client")?;
+                out.extend(reader.list(p, days, report)?.into_iter().map(|(bucket, key)| Source::S3 { bucket, key }));
+            }
+            #[cfg(not(feature = "aws"))]
+            bail!("{p}: this nextgap was built without the `aws` feature; download the logs and pass the folder");
+        } else {
+            local.push(PathBuf::from(p));
+        }
+    }
+    let found = discover(&local, days);
+    for (file, message) in found.errors {
+        report.errors.push(ScanError { file, line: 0, column: 0, message });
+    }
+    report.summary.files_skipped += found.pruned;
+    out.extend(found.files.into_iter().map(Source::File));
+    if out.is_empty() && report.errors.is_empty() && found.pruned == 0 {
+        eprintln!("nextgap: no log files found");
+    }
+    Ok(out)
+}
+
+/// Reads one source: every event through the built-in rules and the Sigma rules.
+fn read_source(run: &Run, source: &Source) -> Gathered {
+    let name = source.name();
+    let mut g = Gathered { files: 1, ..Default::default() };
+    let mut matched = Vec::new();
+    let mut on_event = |ev: &Event, index: u64, line: u64| {
+        if !run.times.contains(ev) {
+            return;
+        }
+        g.events += 1;
+        let site = Site { file: &name, index, line };
+        if let Some(engine) = &run.engine {
+            engine.observe(ev, site, &mut g.state);
+        }
+        run.sigma.matches(ev, &mut matched);
+        for i in matched.drain(..) {
+            g.findings.push(sigma_finding(run.sigma, i, ev, site));
+        }
+    };
+    let stats = match source {
+        Source::File(path) => read_file(path, &run.read, &mut on_event),
+        Source::Stdin => read_stream(std::io::stdin().lock(), &run.read, &mut on_event),
+        #[cfg(feature = "aws")]
+        Source::S3 { bucket, key } => match run.s3.map(|s| s.open(bucket, key)) {
+            Some(Ok(reader)) => read_stream(reader, &run.read, &mut on_event),
+            Some(Err(e)) => FileStats { errors: vec![read_error(&e.to_string())], ..Default::default() },
+            None => FileStats::default(),
+        },
+    };
+    for e in stats.errors {
+        g.errors.push(ScanError { file: name.clone(), line: e.line.min(u32::MAX as u64) as u32, column: e.column.min(u32::MAX as u64) as u32, message: e.message });
+    }
+    if let Some(engine) = &run.engine {
+        g.findings.extend(engine.drain_findings(&mut g.state));
+    }
+    if let Some(out) = run.stream {
+        let findings = std::mem::take(&mut g.findings);
+        if let Err(e) = write_stream(out, &findings, &mut g.streamed) {
+            g.write_error = Some(e.to_string());
+        }
+    }
+    g
+}
+
+#[cfg(feature = "aws")]
+fn read_error(message: &str) -> nextgap_source_trail::RecordError {
+    nextgap_source_trail::RecordError { line: 0, column: 0, message: message.to_string() }
+}
+
+fn write_stream(out: &Mutex<Box<dyn Write + Send>>, findings: &[Finding], severities: &mut Vec<Severity>) -> Result<()> {
+    let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+    for f in findings {
+        nextgap_sinks::write_jsonl_finding(f, &mut *out).context("writing findings")?;
+        severities.push(f.severity);
+    }
+    Ok(())
+}
+
+/// A Sigma match as a finding: the rule's id, title and level, about the event's principal.
+fn sigma_finding(rules: &RuleSet, i: usize, ev: &Event, site: Site) -> Finding {
+    let rule = rules.rule(i);
+    let event = event_ref(ev, site);
+    let principal = event.principal.clone();
+    let mut finding = Finding {
+        rule_id: if rule.id.is_empty() { format!("sigma:{}", rule.name) } else { rule.id.clone() },
+        rule_name: rule.name.clone(),
+        family: "GAP-DETECT".into(),
+        severity: rule.level,
+        title: rule.title.clone(),
+        message: format!("{}: {} by {} from {}", rule.title, event.event_name, principal, event.source_ip),
+        location: trail_location(&event, principal, None),
+        evidence: format!("eventSource {} eventName {} (Sigma rule {})", ev.event_source(), event.event_name, rule.file),
+        fix: sigma_fix(rule),
+        references: nextgap_findings::References {
+            well_architected: vec!["SEC04-BP03".into(), "SEC10-BP02".into()],
+            links: rule.references.clone(),
+            ..Default::default()
+        },
+        fingerprint: String::new(),
+        events: vec![event],
+    };
+    finding.compute_fingerprint();
+    finding
+}
+
+fn sigma_fix(rule: &nextgap_sigma::SigmaRule) -> String {
+    let known = rule.falsepositives.iter().filter(|f| !f.eq_ignore_ascii_case("unknown")).cloned().collect::<Vec<_>>();
+    if known.is_empty() {
+        "Confirm with the principal's owner that the call was intended; if not, treat it as an incident.".into()
+    } else {
+        format!("Confirm the call was intended; known benign causes: {}.", known.join("; "))
+    }
+}
+
+fn open_output(args: &TrailArgs) -> Result<Box<dyn Write + Send>> {
+    Ok(match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    })
+}
+
+fn write_report(args: &TrailArgs, report: &Report, out: &mut Box<dyn Write + Send>) -> Result<()> {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let opts = nextgap_sinks::TextOptions { color, verbose: args.verbose };
+    match args.format {
+        TrailFormat::Text => nextgap_sinks::write_timeline(report, &opts, out),
+        TrailFormat::Json => nextgap_sinks::write_json(report, out),
+        TrailFormat::Csv => nextgap_sinks::write_csv(report, out),
+        TrailFormat::Sarif => {
+            let rules: Vec<_> = nextgap_rules::registry().iter().copied().filter(|r| r.trail_check().is_some()).collect();
+            nextgap_sinks::write_sarif(report, &rules, out)
+        }
+        TrailFormat::Jsonl => Ok(()),
+    }
+    .and_then(|_| out.flush())
+    .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
+    .context("writing the report")
+}
+
+/// JSON Lines carries findings only; the summary and errors go to standard error.
+fn summarize_to_stderr(report: &Report, streamed: &[Severity]) {
+    for e in &report.errors {
+        eprintln!("nextgap: {e}");
+    }
+    let total = streamed.len() + report.findings.len();
+    eprintln!(
+        "nextgap: {total} findings · {} log files read, {} events{}",
+        report.summary.files_scanned,
+        report.summary.events.unwrap_or(0),
+        if report.summary.files_failed > 0 { format!(", {} with errors", report.summary.files_failed) } else { String::new() }
+    );
+}
