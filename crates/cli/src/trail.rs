@@ -304,8 +304,11 @@ fn date_range(args: &TrailArgs) -> Result<(DateRange, TimeRange)> {
             bail!("--since is after --until");
         }
     }
+    // CloudTrail files a log under the day it was delivered: the last minutes of the `--until`
+    // day sit in the next day's folder, so pruning keeps one more day; events are then cut by time.
+    let delivered_until = until.map(|u| u.0.succ_opt().unwrap_or(u.0));
     Ok((
-        DateRange { since: since.map(|s| s.0), until: until.map(|u| u.0) },
+        DateRange { since: since.map(|s| s.0), until: delivered_until },
         TimeRange { since: since.map(|s| s.1), until: until.map(|u| u.1) },
     ))
 }

@@ -136,6 +136,7 @@ impl Config {
             same_principal_window: t.same_principal_window_minutes.map_or(d.same_principal_window, |m| m * 60),
             failed_logins: t.failed_logins.unwrap_or(d.failed_logins),
             failed_login_window: t.failed_login_window_minutes.map_or(d.failed_login_window, |m| m * 60),
+            ..d
         }
     }
 

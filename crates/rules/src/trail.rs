@@ -22,8 +22,12 @@ pub struct TrailCheck {
     pub event_names: &'static [&'static str],
     pub observe: fn(&Event, &mut Observe),
     /// Stateful rules: judges the rule's signals of the whole run, sorted by time.
-    pub correlate: Option<fn(&[Signal], &TrailSettings, &mut Vec<TrailHit>)>,
+    pub correlate: Option<Correlate>,
 }
+
+/// A stateful rule's judgement: its signals of the whole run (sorted by time), the settings,
+/// and the findings it adds.
+pub type Correlate = fn(&[Signal], &TrailSettings, &mut Vec<TrailHit>);
 
 /// Windows and thresholds of the stateful rules (`[trail]` in `nextgap.toml`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,11 +39,20 @@ pub struct TrailSettings {
     /// Failed console sign-ins that, followed by a success, make a finding.
     pub failed_logins: usize,
     pub failed_login_window: i64,
+    /// Unix seconds of the newest event of the run (of any name): set by the engine when it
+    /// judges, so a rule can tell "not reverted" from "the logs end before the window did".
+    pub logs_end: Option<i64>,
 }
 
 impl Default for TrailSettings {
     fn default() -> Self {
-        TrailSettings { revert_window: 3600, same_principal_window: 3600, failed_logins: 5, failed_login_window: 3600 }
+        TrailSettings {
+            revert_window: 3600,
+            same_principal_window: 3600,
+            failed_logins: 5,
+            failed_login_window: 3600,
+            logs_end: None,
+        }
     }
 }
 
@@ -131,7 +144,10 @@ impl Observe<'_, '_> {
         let time = self.event.epoch().unwrap_or(i64::MAX);
         let slot = (self.rule, key.to_string());
         match self.state.firsts.get(&slot) {
-            Some(kept) if kept.time <= time => {}
+            // Ties go to the earlier file and record, as in `merge`, whatever the thread.
+            Some(kept)
+                if (kept.time, kept.event.file.as_str(), kept.event.index)
+                    <= (time, self.site.file, self.site.index) => {}
             _ => {
                 let signal = self.new_signal(slot.1.clone(), tag, data.into());
                 self.state.firsts.insert(slot, signal);
@@ -146,14 +162,16 @@ impl Observe<'_, '_> {
         if let Some(kept) = self.state.tallies.get_mut(&slot) {
             kept.count += 1;
             add_label(&mut kept.labels, label, 1);
-            if time < kept.time {
+            // Ties go by file and record, as in `merge`, so first and last do not depend on threads.
+            let here = (time, self.site.file, self.site.index);
+            if here < (kept.time, kept.event.file.as_str(), kept.event.index) {
                 let old = std::mem::replace(&mut kept.event, event_ref(self.event, self.site));
                 if kept.last.is_none() {
                     kept.last = Some(old);
                     kept.last_time = kept.time;
                 }
                 kept.time = time;
-            } else if time >= kept.last_time {
+            } else if here > tally_last(kept) {
                 kept.last = Some(event_ref(self.event, self.site));
                 kept.last_time = time;
             }
@@ -177,6 +195,12 @@ impl Observe<'_, '_> {
             labels: Vec::new(),
         }
     }
+}
+
+/// `(time, file, index)` of a tally's newest event.
+fn tally_last(s: &Signal) -> (i64, &str, u64) {
+    let last = s.last.as_ref().unwrap_or(&s.event);
+    (s.last_time, last.file.as_str(), last.index)
 }
 
 fn add_label(labels: &mut Vec<(String, u64)>, label: &str, n: u64) {
@@ -213,6 +237,9 @@ pub struct TrailState {
     signals: Vec<(usize, Signal)>,
     firsts: HashMap<(usize, String), Signal>,
     tallies: HashMap<(usize, String), Signal>,
+    /// `eventTime` of the newest event read, as written (compared as text: CloudTrail's fixed
+    /// format sorts by time, and no time is parsed for events no rule looks at).
+    latest: String,
 }
 
 impl TrailState {
@@ -220,6 +247,9 @@ impl TrailState {
     pub fn merge(&mut self, other: TrailState) {
         self.hits.extend(other.hits);
         self.signals.extend(other.signals);
+        if other.latest > self.latest {
+            self.latest = other.latest;
+        }
         for (slot, s) in other.firsts {
             match self.firsts.get(&slot) {
                 Some(kept)
@@ -243,8 +273,9 @@ impl TrailState {
 }
 
 fn merge_tally(a: Signal, b: Signal) -> Signal {
-    let (mut early, late) = if a.time <= b.time { (a, b) } else { (b, a) };
-    if late.last_time >= early.last_time {
+    let first = |s: &Signal| (s.time, s.event.file.clone(), s.event.index);
+    let (mut early, late) = if first(&a) <= first(&b) { (a, b) } else { (b, a) };
+    if tally_last(&late) >= tally_last(&early) {
         early.last = Some(late.last.unwrap_or(late.event));
         early.last_time = late.last_time;
     } else if early.last.is_none() {
@@ -290,6 +321,11 @@ impl TrailEngine {
 
     /// Runs the rules that look at this event.
     pub fn observe(&self, ev: &Event, site: Site, state: &mut TrailState) {
+        let time = ev.event_time();
+        if *time > *state.latest {
+            state.latest.clear();
+            state.latest.push_str(&time);
+        }
         let name = ev.event_name();
         let named = self.by_name.get(name.as_ref()).map(Vec::as_slice).unwrap_or_default();
         for &rule in named.iter().chain(&self.every_event) {
@@ -314,6 +350,10 @@ impl TrailEngine {
             per_rule.entry(rule).or_default().push(signal);
         }
         let mut out = self.drain_findings(&mut state);
+        let settings = TrailSettings {
+            logs_end: nextgap_model::event::parse_time(&state.latest).or(self.settings.logs_end),
+            ..self.settings.clone()
+        };
         let mut rules: Vec<usize> = per_rule.keys().copied().collect();
         rules.sort_unstable();
         for rule in rules {
@@ -323,7 +363,7 @@ impl TrailEngine {
             });
             let Some(correlate) = self.rules[rule].trail_check().and_then(|t| t.correlate) else { continue };
             let mut hits = Vec::new();
-            correlate(&signals, &self.settings, &mut hits);
+            correlate(&signals, &settings, &mut hits);
             out.extend(hits.into_iter().map(|h| self.finding(rule, h)));
         }
         out

@@ -92,7 +92,7 @@ where
 }
 
 /// The error and its sources, without the SDK's generic layers, at most 300 characters.
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {

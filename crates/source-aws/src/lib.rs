@@ -25,10 +25,15 @@ mod s3;
 mod s3control;
 mod scope;
 mod securityhub;
+pub mod trail_s3;
 
 pub use aws_credential_types::Credentials;
 pub use client::{strip_account_label, StripAccountHost};
 pub use operations::{iam_action, iam_actions, iam_policy, OPERATIONS};
+pub use trail_s3::{
+    for_bucket, list_trail_objects, open_object, trail_s3_client, trail_s3_client_with, S3Location, TrailClientOptions,
+    TrailListing, TrailObject, TrailS3Error, TrailS3ErrorKind,
+};
 
 use anyhow::Context;
 use aws_config::SdkConfig;
