@@ -89,7 +89,10 @@ enum Source {
     File(PathBuf),
     Stdin,
     #[cfg(feature = "aws")]
-    S3 { bucket: String, key: String },
+    S3 {
+        bucket: String,
+        key: String,
+    },
 }
 
 impl Source {
@@ -182,10 +185,17 @@ pub fn run(args: TrailArgs) -> Result<u8> {
     }
     #[cfg(feature = "aws")]
     let s3 = crate::trail_s3::S3Reader::for_paths(&args.paths, args.profile.as_deref(), args.region.as_deref())?;
-    let sources = sources(&args.paths, &days, &mut report, #[cfg(feature = "aws")] s3.as_ref())?;
+    let sources = sources(
+        &args.paths,
+        &days,
+        &mut report,
+        #[cfg(feature = "aws")]
+        s3.as_ref(),
+    )?;
 
     let mut out = open_output(&args)?;
-    let stream = (args.format == TrailFormat::Jsonl).then(|| Mutex::new(std::mem::replace(&mut out, Box::new(std::io::sink()))));
+    let stream =
+        (args.format == TrailFormat::Jsonl).then(|| Mutex::new(std::mem::replace(&mut out, Box::new(std::io::sink()))));
     let run = Run {
         engine,
         sigma: &sigma,
@@ -318,11 +328,18 @@ fn load_sigma(paths: &[PathBuf], report: &mut Report) -> RuleSet {
     let loaded = nextgap_sigma::load_dirs(paths);
     for u in &loaded.unsupported {
         let what = if u.title.is_empty() { String::new() } else { format!(" ({})", u.title) };
-        report.skipped.push(Skipped { file: u.file.clone(), reason: format!("Sigma rule not run{what}: {}", u.reason) });
+        report
+            .skipped
+            .push(Skipped { file: u.file.clone(), reason: format!("Sigma rule not run{what}: {}", u.reason) });
         eprintln!("nextgap: sigma: {}: not run: {}", u.file, u.reason);
     }
     for e in &loaded.errors {
-        report.errors.push(ScanError { file: e.file.clone(), line: e.line, column: e.column, message: e.message.clone() });
+        report.errors.push(ScanError {
+            file: e.file.clone(),
+            line: e.line,
+            column: e.column,
+            message: e.message.clone(),
+        });
     }
     loaded.rules
 }
@@ -392,7 +409,12 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
         },
     };
     for e in stats.errors {
-        g.errors.push(ScanError { file: name.clone(), line: e.line.min(u32::MAX as u64) as u32, column: e.column.min(u32::MAX as u64) as u32, message: e.message });
+        g.errors.push(ScanError {
+            file: name.clone(),
+            line: e.line.min(u32::MAX as u64) as u32,
+            column: e.column.min(u32::MAX as u64) as u32,
+            message: e.message,
+        });
     }
     if let Some(engine) = &run.engine {
         g.findings.extend(engine.drain_findings(&mut g.state));
@@ -411,7 +433,11 @@ fn read_error(message: &str) -> nextgap_source_trail::RecordError {
     nextgap_source_trail::RecordError { line: 0, column: 0, message: message.to_string() }
 }
 
-fn write_stream(out: &Mutex<Box<dyn Write + Send>>, findings: &[Finding], severities: &mut Vec<Severity>) -> Result<()> {
+fn write_stream(
+    out: &Mutex<Box<dyn Write + Send>>,
+    findings: &[Finding],
+    severities: &mut Vec<Severity>,
+) -> Result<()> {
     let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
     for f in findings {
         nextgap_sinks::write_jsonl_finding(f, &mut *out).context("writing findings")?;
@@ -433,7 +459,12 @@ fn sigma_finding(rules: &RuleSet, i: usize, ev: &Event, site: Site) -> Finding {
         title: rule.title.clone(),
         message: format!("{}: {} by {} from {}", rule.title, event.event_name, principal, event.source_ip),
         location: trail_location(&event, principal, None),
-        evidence: format!("eventSource {} eventName {} (Sigma rule {})", ev.event_source(), event.event_name, rule.file),
+        evidence: format!(
+            "eventSource {} eventName {} (Sigma rule {})",
+            ev.event_source(),
+            event.event_name,
+            rule.file
+        ),
         fix: sigma_fix(rule),
         references: nextgap_findings::References {
             well_architected: vec!["SEC04-BP03".into(), "SEC10-BP02".into()],
@@ -469,7 +500,9 @@ fn write_report(args: &TrailArgs, report: &Report, out: &mut Box<dyn Write + Sen
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let opts = nextgap_sinks::TextOptions { color, verbose: args.verbose };
     match args.format {
@@ -477,7 +510,8 @@ fn write_report(args: &TrailArgs, report: &Report, out: &mut Box<dyn Write + Sen
         TrailFormat::Json => nextgap_sinks::write_json(report, out),
         TrailFormat::Csv => nextgap_sinks::write_csv(report, out),
         TrailFormat::Sarif => {
-            let rules: Vec<_> = nextgap_rules::registry().iter().copied().filter(|r| r.trail_check().is_some()).collect();
+            let rules: Vec<_> =
+                nextgap_rules::registry().iter().copied().filter(|r| r.trail_check().is_some()).collect();
             nextgap_sinks::write_sarif(report, &rules, out)
         }
         TrailFormat::Jsonl => Ok(()),
@@ -497,6 +531,10 @@ fn summarize_to_stderr(report: &Report, streamed: &[Severity]) {
         "nextgap: {total} findings · {} log files read, {} events{}",
         report.summary.files_scanned,
         report.summary.events.unwrap_or(0),
-        if report.summary.files_failed > 0 { format!(", {} with errors", report.summary.files_failed) } else { String::new() }
+        if report.summary.files_failed > 0 {
+            format!(", {} with errors", report.summary.files_failed)
+        } else {
+            String::new()
+        }
     );
 }

@@ -140,19 +140,25 @@ impl Observe<'_, '_> {
     }
 
     /// Keeps the current event for `correlate` only if it is the earliest with this key.
+    /// Rules call it for many events of which few are new: a key already kept from an earlier
+    /// event costs a lookup and a comparison of time texts, no allocation and no time parsing.
     pub fn first(&mut self, key: &str, tag: &'static str, data: impl Into<String>) {
-        let time = self.event.epoch().unwrap_or(i64::MAX);
-        let slot = (self.rule, key.to_string());
-        match self.state.firsts.get(&slot) {
+        let firsts = self.state.firsts.entry(self.rule).or_default();
+        if let Some(kept) = firsts.get(key) {
+            let when = self.event.event_time();
+            let order = match same_format_order(&kept.event.time, &when) {
+                Some(order) => order,
+                None => kept.time.cmp(&self.event.epoch().unwrap_or(i64::MAX)),
+            };
             // Ties go to the earlier file and record, as in `merge`, whatever the thread.
-            Some(kept)
-                if (kept.time, kept.event.file.as_str(), kept.event.index)
-                    <= (time, self.site.file, self.site.index) => {}
-            _ => {
-                let signal = self.new_signal(slot.1.clone(), tag, data.into());
-                self.state.firsts.insert(slot, signal);
+            if order.then_with(|| (kept.event.file.as_str(), kept.event.index).cmp(&(self.site.file, self.site.index)))
+                != std::cmp::Ordering::Greater
+            {
+                return;
             }
         }
+        let signal = signal_of(self.event, self.site, key.to_string(), tag, data.into());
+        firsts.insert(key.to_string(), signal);
     }
 
     /// Counts the current event under `key` (and `label`), keeping the first and last.
@@ -183,18 +189,30 @@ impl Observe<'_, '_> {
     }
 
     fn new_signal(&self, key: String, tag: &'static str, data: String) -> Signal {
-        Signal {
-            key,
-            tag,
-            time: self.event.epoch().unwrap_or(i64::MAX),
-            event: event_ref(self.event, self.site),
-            data,
-            count: 1,
-            last: None,
-            last_time: self.event.epoch().unwrap_or(i64::MAX),
-            labels: Vec::new(),
-        }
+        signal_of(self.event, self.site, key, tag, data)
     }
+}
+
+fn signal_of(event: &Event, site: Site, key: String, tag: &'static str, data: String) -> Signal {
+    let time = event.epoch().unwrap_or(i64::MAX);
+    Signal {
+        key,
+        tag,
+        time,
+        event: event_ref(event, site),
+        data,
+        count: 1,
+        last: None,
+        last_time: time,
+        labels: Vec::new(),
+    }
+}
+
+/// Time order of two `eventTime`s written alike (`2023-07-10T12:10:04Z`: the text sorts by time),
+/// `None` when they are written differently and must be parsed.
+fn same_format_order(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    let iso = |t: &str| t.len() == 20 && t.as_bytes()[10] == b'T' && t.ends_with('Z');
+    (iso(a) && iso(b)).then(|| a.cmp(b))
 }
 
 /// `(time, file, index)` of a tally's newest event.
@@ -235,7 +253,8 @@ pub fn event_ref(ev: &Event, site: Site) -> EventRef {
 pub struct TrailState {
     hits: Vec<(usize, TrailHit)>,
     signals: Vec<(usize, Signal)>,
-    firsts: HashMap<(usize, String), Signal>,
+    /// Per rule, per key.
+    firsts: HashMap<usize, HashMap<String, Signal>>,
     tallies: HashMap<(usize, String), Signal>,
     /// `eventTime` of the newest event read, as written (compared as text: CloudTrail's fixed
     /// format sorts by time, and no time is parsed for events no rule looks at).
@@ -250,12 +269,16 @@ impl TrailState {
         if other.latest > self.latest {
             self.latest = other.latest;
         }
-        for (slot, s) in other.firsts {
-            match self.firsts.get(&slot) {
-                Some(kept)
-                    if (kept.time, &kept.event.file, kept.event.index) <= (s.time, &s.event.file, s.event.index) => {}
-                _ => {
-                    self.firsts.insert(slot, s);
+        for (rule, theirs) in other.firsts {
+            let ours = self.firsts.entry(rule).or_default();
+            for (key, s) in theirs {
+                match ours.get(&key) {
+                    Some(kept)
+                        if (kept.time, &kept.event.file, kept.event.index)
+                            <= (s.time, &s.event.file, s.event.index) => {}
+                    _ => {
+                        ours.insert(key, s);
+                    }
                 }
             }
         }
@@ -344,7 +367,9 @@ impl TrailEngine {
     pub fn finish(&self, mut state: TrailState) -> Vec<Finding> {
         let mut per_rule: HashMap<usize, Vec<Signal>> = HashMap::new();
         let kept = std::mem::take(&mut state.signals).into_iter();
-        let firsts = std::mem::take(&mut state.firsts).into_iter().map(|((r, _), s)| (r, s));
+        let firsts = std::mem::take(&mut state.firsts)
+            .into_iter()
+            .flat_map(|(r, keyed)| keyed.into_values().map(move |s| (r, s)));
         let tallies = std::mem::take(&mut state.tallies).into_iter().map(|((r, _), s)| (r, s));
         for (rule, signal) in kept.chain(firsts).chain(tallies) {
             per_rule.entry(rule).or_default().push(signal);

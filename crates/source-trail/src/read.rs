@@ -79,24 +79,27 @@ fn io_error(line: u64, e: &std::io::Error) -> RecordError {
 fn read_json(mut input: impl Read, opts: &ReadOptions, on_event: &mut dyn FnMut(&Event, u64, u64)) -> FileStats {
     let mut stats = FileStats::default();
     let mut splitter = Splitter::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(opts.chunk * 2);
+    // `buf[..filled]` holds bytes read and not yet handed out; the rest is room to read into.
+    // It is zeroed once, not on every read.
+    let mut buf: Vec<u8> = vec![0; opts.chunk * 2];
+    let mut filled = 0;
     let mut scanned = 0;
     let mut items: Vec<Item> = Vec::new();
     loop {
-        let before = buf.len();
-        buf.resize(before + opts.chunk, 0);
-        let n = match input.read(&mut buf[before..]) {
+        if buf.len() - filled < opts.chunk {
+            buf.resize(filled + opts.chunk, 0);
+        }
+        let n = match input.read(&mut buf[filled..]) {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                buf.truncate(before);
                 stats.errors.push(io_error(splitter.line(), &e));
                 break;
             }
         };
-        buf.truncate(before + n);
+        filled += n;
         stats.bytes += n as u64;
-        let keep = splitter.scan(&buf, scanned, &mut |item| items.push(item));
+        let keep = splitter.scan(&buf[..filled], scanned, &mut |item| items.push(item));
         for item in items.drain(..) {
             match item {
                 Item::Record(f) => handle_record(&buf[f.start..f.end], f.line, &mut stats, on_event),
@@ -106,10 +109,11 @@ fn read_json(mut input: impl Read, opts: &ReadOptions, on_event: &mut dyn FnMut(
         if n == 0 {
             break;
         }
-        buf.drain(..keep);
+        buf.copy_within(keep..filled, 0);
+        filled -= keep;
         splitter.shift(keep);
-        scanned = buf.len();
-        if buf.len() > opts.max_record {
+        scanned = filled;
+        if filled > opts.max_record {
             let message =
                 format!("a record larger than {} MiB; the rest of the file is skipped", opts.max_record >> 20);
             stats.errors.push(RecordError { line: splitter.line(), column: 0, message });
@@ -162,7 +166,7 @@ fn handle_record(bytes: &[u8], line: u64, stats: &mut FileStats, on_event: &mut 
             });
         }
         Err(e) => record_error(stats, index, line, &e.to_string()),
-    }
+    };
 }
 
 fn record_error(stats: &mut FileStats, index: u64, line: u64, what: &str) {
