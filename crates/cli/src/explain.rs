@@ -77,11 +77,12 @@ pub fn explain(args: ExplainArgs) -> Result<u8> {
         eprintln!("nextgap: no rule `{}` (see `nextgap rules`)", args.rule);
         return Ok(EXIT_ERROR);
     };
-    print!("{}", explain_text(&rule.meta));
+    print!("{}", explain_text(rule));
     Ok(0)
 }
 
-fn explain_text(m: &RuleMeta) -> String {
+fn explain_text(rule: &Rule) -> String {
+    let m = &rule.meta;
     let family = nextgap_findings::Family::get(m.family).map(|f| f.title).unwrap_or("");
     let mut out = format!("{} ({}) — {}\n", m.id, m.name, m.title);
     out += &format!("family: {} — {family}\nseverity: {}\n", m.family, m.severity);
@@ -112,7 +113,12 @@ fn explain_text(m: &RuleMeta) -> String {
     for (name, ids) in refs.iter().filter(|(_, ids)| !ids.is_empty()) {
         out += &format!("  {name}: {}\n", ids.join(", "));
     }
-    out += &format!("\nSuppress on a resource (reason required):\n  Metadata:\n    nextgap:\n      suppress:\n        - rule: {}\n          reason: \"…\"\n", m.id);
+    if rule.trail_check().is_some() {
+        // Events carry no metadata to suppress in: the rule is turned off or re-graded instead.
+        out += &format!("\nRuns in `nextgap trail`. Turn off or re-grade in nextgap.toml:\n  [rules]\n  disable = [\"{}\"]\n", m.id);
+    } else {
+        out += &format!("\nSuppress on a resource (reason required):\n  Metadata:\n    nextgap:\n      suppress:\n        - rule: {}\n          reason: \"…\"\n", m.id);
+    }
     out
 }
 
