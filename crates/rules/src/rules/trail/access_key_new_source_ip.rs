@@ -1,7 +1,9 @@
 use crate::prelude::*;
 use crate::trail::{Observe, Signal, TrailCheck, TrailHit, TrailSettings};
-use nextgap_model::event::Event;
+use nextgap_model::event::{Event, Field};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::net::IpAddr;
 
 pub static RULE: Rule = Rule {
@@ -46,17 +48,46 @@ pub static RULE: Rule = Rule {
 const LISTED_IPS: usize = 5;
 
 fn observe(ev: &Event, out: &mut Observe) {
-    match ev.raw("userIdentity") {
-        Some(raw) if raw.get().contains("AKIA") => {}
-        _ => return,
+    let Some(identity) = ev.raw("userIdentity").map(|r| r.get()) else { return };
+    let key = match access_key_id(identity) {
+        Some(key) => Cow::Borrowed(key),
+        // Laid out otherwise (escapes, no key at all): decode, if a long-term key is in there.
+        None if identity.contains("AKIA") => match ev.get("userIdentity.accessKeyId") {
+            Field::Str(key) => key,
+            _ => return,
+        },
+        None => return,
+    };
+    if !key.starts_with("AKIA") {
+        return;
     }
-    let key = ev.get("userIdentity.accessKeyId");
-    let Some(key) = key.as_str().filter(|k| k.starts_with("AKIA")) else { return };
-    let Ok(ip) = ev.source_ip().parse::<IpAddr>() else { return };
+    let source = ev.source_ip();
+    let Ok(ip) = source.parse::<IpAddr>() else { return };
     if ev.failed() {
         return;
     }
-    out.first(&format!("{key}|{ip}"), "seen", "");
+    // `<key>|<ip>`, on the stack: most calls come from a key and address already seen. An IPv4
+    // text that parses is already canonical; IPv6 is written out canonically (`2001:db8::17`).
+    let mut buf = [0u8; 128];
+    let mut w = &mut buf[..];
+    let written = match ip {
+        IpAddr::V4(_) => write!(w, "{key}|{source}"),
+        IpAddr::V6(v6) => write!(w, "{key}|{v6}"),
+    };
+    let len = 128 - w.len();
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(slot) if written.is_ok() => out.first(slot, "seen", ""),
+        _ => out.first(&format!("{key}|{ip}"), "seen", ""),
+    }
+}
+
+/// `userIdentity.accessKeyId` read from the identity's raw text without decoding the object;
+/// `None` when it is not there as a plain string (absent, null, or holding escapes).
+fn access_key_id(identity: &str) -> Option<&str> {
+    let at = identity.find("\"accessKeyId\"")?;
+    let rest = identity[at + 13..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
 }
 
 fn correlate(signals: &[Signal], _: &TrailSettings, out: &mut Vec<TrailHit>) {
@@ -101,6 +132,16 @@ mod tests {
     use crate::rules::trail::split_runs::assert_split_invariant;
     use crate::testing::trail_findings_on;
     use crate::trail::TrailSettings;
+
+    #[test]
+    fn reads_the_key_id_from_raw_text() {
+        use super::access_key_id;
+        assert_eq!(access_key_id(r#"{"type":"IAMUser","accessKeyId" : "AKIA1","userName":"a"}"#), Some("AKIA1"));
+        assert_eq!(access_key_id(r#"{"type":"IAMUser","accessKeyId":""}"#), Some(""));
+        assert_eq!(access_key_id(r#"{"type":"AssumedRole","arn":"x/AKIA-job"}"#), None);
+        assert_eq!(access_key_id(r#"{"accessKeyId":null}"#), None);
+        assert_eq!(access_key_id(r#"{"accessKeyId":"AKIA\u0031X"}"#), None);
+    }
 
     #[test]
     fn fixtures() {

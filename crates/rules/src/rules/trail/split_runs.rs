@@ -79,34 +79,3 @@ pub(crate) fn assert_split_invariant(
     }
     whole.len()
 }
-
-#[test]
-fn zz_bench() {
-    let mut texts = Vec::new();
-    for dir in ["/work/shared/corpora/cloudtrail/invictus-ir_aws_dataset/CloudTrail"] {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "json") { texts.extend(trail_records(&p)); }
-        }
-    }
-    let events: Vec<Event> = texts.iter().map(|t| Event::parse(t).unwrap()).collect();
-    for ids in [vec![], vec!["NG-ROOT-351"], vec!["NG-CONSOLE-354"], vec!["NG-KEYS-365"], vec!["NG-ROOT-351","NG-CONSOLE-354","NG-KEYS-365","NG-S3-357","NG-SIGNIN-353","NG-BACKUP-363"]] {
-        let off = crate::registry().iter().filter(|r| !ids.contains(&r.meta.id)).map(|r| format!("\"{}\"", r.meta.id)).collect::<Vec<_>>().join(",");
-        let config = Config::parse(&format!("[rules]\ndisable = [{off}]\n")).unwrap();
-        let engine = TrailEngine::new(&config, TrailSettings::default());
-        let start = std::time::Instant::now();
-        let mut n = 0;
-        for _ in 0..50 {
-            let mut state = TrailState::default();
-            for (i, ev) in events.iter().enumerate() {
-                engine.observe(ev, Site { file: "f", index: i as u64, line: 0 }, &mut state);
-                n += 1;
-            }
-            let _ = engine.finish(state);
-        }
-        println!("{:?} rules={} {:.1} ns/event", ids, engine.rules().len(), start.elapsed().as_nanos() as f64 / n as f64);
-    }
-    let start = std::time::Instant::now();
-    for _ in 0..50 { for t in &texts { let _ = Event::parse(t).unwrap(); } }
-    println!("parse alone {:.1} ns/event ({} events)", start.elapsed().as_nanos() as f64 / (50 * texts.len()) as f64, texts.len());
-}
