@@ -63,7 +63,7 @@ fn observe(ev: &Event, out: &mut Observe) {
     }
     let source = ev.source_ip();
     let Ok(ip) = source.parse::<IpAddr>() else { return };
-    if ev.failed() {
+    if ev.failed() || internal(ip) {
         return;
     }
     // `<key>|<ip>`, on the stack: most calls come from a key and address already seen. An IPv4
@@ -88,6 +88,21 @@ fn access_key_id(identity: &str) -> Option<&str> {
     let rest = identity[at + 13..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
     let end = rest.find(['"', '\\'])?;
     (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
+}
+
+/// Private, loopback and link-local addresses: calls through VPC endpoints show the endpoint's
+/// private addresses, which change without anything changing hands (the S3 console alone
+/// shows several). They are neither a baseline nor news.
+fn internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+    }
 }
 
 fn correlate(signals: &[Signal], _: &TrailSettings, out: &mut Vec<TrailHit>) {
@@ -148,12 +163,9 @@ mod tests {
         crate::assert_trail!(
             RULE,
             ["fail.json"],
-            [
-                ("AKIAIOSFODNN7EXAMPLE", ["contractor-from-tor"]),
-                ("AKIAIOSFODNN7EXAMPLE", ["contractor-from-v6"]),
-                ("AKIATFQZ7NSC8Q4X21BJ", ["benjamin-second-ip"]),
-            ]
+            [("AKIAIOSFODNN7EXAMPLE", ["contractor-from-tor"]), ("AKIAIOSFODNN7EXAMPLE", ["contractor-from-v6"]),]
         );
+        // The invictus case: one key through a VPC endpoint shows two private addresses.
         crate::assert_trail!(RULE, ["pass.json"], []);
     }
 
@@ -184,7 +196,7 @@ mod tests {
     #[test]
     fn threads_and_order_do_not_matter() {
         let settings = TrailSettings::default();
-        assert_eq!(assert_split_invariant(&RULE, file!(), &["fail.json"], &settings), 3);
+        assert_eq!(assert_split_invariant(&RULE, file!(), &["fail.json"], &settings), 2);
         assert_eq!(assert_split_invariant(&RULE, file!(), &["pass.json"], &settings), 0);
         assert_eq!(assert_split_invariant(&RULE, file!(), &["split-later.json", "split-earlier.json"], &settings), 1);
     }

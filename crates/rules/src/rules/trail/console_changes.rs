@@ -68,8 +68,16 @@ fn observe(ev: &Event, out: &mut Observe) {
 }
 
 /// User agents the console's own calls carry.
+/// The console's own user agents: the generic ones, per-service hosts
+/// (`console.ec2.amazonaws.com`), and the bracketed console clients (`[S3Console/0.4]`,
+/// `RDS Console, aws-internal/3`).
 fn console_agent(agent: &str) -> bool {
-    agent == "console.amazonaws.com" || agent == "signin.amazonaws.com" || agent.ends_with(".console.aws.amazon.com")
+    agent == "console.amazonaws.com"
+        || agent == "signin.amazonaws.com"
+        || agent.ends_with(".console.aws.amazon.com")
+        || (agent.starts_with("console.") && agent.ends_with(".amazonaws.com"))
+        || agent.starts_with("[S3Console")
+        || agent.starts_with("RDS Console")
 }
 
 fn correlate(signals: &[Signal], _: &TrailSettings, out: &mut Vec<TrailHit>) {
