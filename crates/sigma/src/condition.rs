@@ -186,10 +186,8 @@ impl<'a> CondParser<'a, '_> {
             Some(Tok::Word(w)) => w,
             _ => return self.fail(&format!("`{quantity} of` needs a selection name, pattern or `them`")),
         };
-        let picked: Vec<Cond> = (0..self.names.len())
-            .filter(|i| self.picks(target, self.names[*i]))
-            .map(Cond::Sel)
-            .collect();
+        let picked: Vec<Cond> =
+            (0..self.names.len()).filter(|i| self.picks(target, self.names[*i])).map(Cond::Sel).collect();
         if picked.is_empty() {
             return self.fail(&format!("`{target}` names no selection"));
         }
@@ -267,10 +265,13 @@ mod tests {
 
     #[test]
     fn errors() {
-        for text in ["selection and", "(selection", "selection)", "nosuch", "1 of x*", "of them", "selection other", ""] {
+        for text in ["selection and", "(selection", "selection)", "nosuch", "1 of x*", "of them", "selection other", ""]
+        {
             assert!(matches!(p(text), Err(Problem::Bad(..))), "{text}");
         }
-        assert!(matches!(p("selection | count() by x > 5"), Err(Problem::Unsupported(r)) if r.contains("count() by x > 5")));
+        assert!(
+            matches!(p("selection | count() by x > 5"), Err(Problem::Unsupported(r)) if r.contains("count() by x > 5"))
+        );
         assert!(wildcard(b"f*_*b", b"filter_b") && !wildcard(b"f*_*b", b"filter_a"));
         assert!(!wildcard(&[b'*', b'a'].repeat(50), &[b'a'; 40]) && wildcard(&[b'*', b'a'].repeat(30), &[b'a'; 40]));
         let deep = format!("{}selection{}", "(".repeat(200), ")".repeat(200));

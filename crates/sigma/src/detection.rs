@@ -95,7 +95,7 @@ impl Test {
     fn matches(&self, v: &Val<'_, '_>, ev: &Event<'_>) -> bool {
         match self {
             Test::Null => v.is_null(),
-            Test::Exists(want) => !v.is_null() == *want,
+            Test::Exists(want) => v.is_null() != *want,
             Test::Str(patterns) => v.any(&mut |t| patterns.iter().any(|p| p.matches(t))),
             Test::FieldRef { path, place, cased } => {
                 let other = value::resolve(ev, path);
@@ -156,7 +156,9 @@ fn field(key: &str, pos: Pos, node: &Node) -> Result<FieldTest, Problem> {
     }
     let mods = Mods::parse(parts, pos)?;
     let values = match node {
-        Node::Seq { items, pos } if items.is_empty() => return bad(*pos, format!("`{key}` has an empty list of values")),
+        Node::Seq { items, pos } if items.is_empty() => {
+            return bad(*pos, format!("`{key}` has an empty list of values"))
+        }
         Node::Seq { items, .. } => items.iter().collect(),
         Node::Map { pos, .. } => return bad(*pos, format!("`{key}`: a value must be a scalar or a list of scalars")),
         Node::Scalar { .. } => vec![node],

@@ -135,7 +135,8 @@ impl<'a> Iterator for Elements<'a> {
             return None;
         }
         let start = self.pos;
-        let Some(end) = value_end(b, start) else {
+        // `end == start` only on malformed text (`[}`): stop rather than loop.
+        let Some(end) = value_end(b, start).filter(|end| *end > start) else {
             self.pos = b.len();
             return None;
         };
@@ -243,6 +244,8 @@ mod tests {
         assert_eq!(items, ["1", r#"{"a": [2]}"#, r#""x""#]);
         assert_eq!(elements("[]").count(), 0);
         assert_eq!(elements("{}").count(), 0);
+        assert_eq!(elements("[}").count(), 0);
+        assert_eq!(elements("[1,}").count(), 1);
     }
 
     #[test]

@@ -40,10 +40,12 @@ impl Collector {
             Ok(docs) => docs,
             Err(e) => return self.error(file, e.pos, e.message),
         };
+        // `---` at the end of a file leaves an empty (null) document: nothing to load.
+        let docs: Vec<&Node> = docs.iter().filter(|d| !d.is_null()).collect();
         if docs.is_empty() {
             return self.error(file, Pos { line: 1, column: 1 }, "no Sigma rule in the file");
         }
-        for doc in &docs {
+        for doc in docs {
             self.add_doc(doc, file);
         }
     }
@@ -164,7 +166,11 @@ fn optional_str(doc: &Node, key: &str) -> Result<String, Problem> {
     match doc.get(key) {
         None => Ok(String::new()),
         Some(node) if node.is_null() => Ok(String::new()),
-        Some(node) => node.as_str().map(str::to_string).ok_or(()).or_else(|_| bad(node.pos(), format!("`{key}` must be a string"))),
+        Some(node) => node
+            .as_str()
+            .map(str::to_string)
+            .ok_or(())
+            .or_else(|_| bad(node.pos(), format!("`{key}` must be a string"))),
     }
 }
 
@@ -175,9 +181,13 @@ fn str_list(doc: &Node, key: &str) -> Result<Vec<String>, Problem> {
         Some(node) if node.is_null() => Ok(Vec::new()),
         Some(Node::Seq { items, .. }) => items
             .iter()
-            .map(|n| n.as_str().map(str::to_string).ok_or(()).or_else(|_| bad(n.pos(), format!("`{key}` must list strings"))))
+            .map(|n| {
+                n.as_str().map(str::to_string).ok_or(()).or_else(|_| bad(n.pos(), format!("`{key}` must list strings")))
+            })
             .collect(),
-        Some(node) => optional_str(doc, key).map(|s| vec![s]).or_else(|_| bad(node.pos(), format!("`{key}` must be a list"))),
+        Some(node) => {
+            optional_str(doc, key).map(|s| vec![s]).or_else(|_| bad(node.pos(), format!("`{key}` must be a list")))
+        }
     }
 }
 
@@ -200,7 +210,9 @@ fn rule_detection(doc: &Node) -> Result<Compiled, Problem> {
     let Node::Map { entries, pos } = det else { return bad(det.pos(), "`detection` must be a mapping") };
     if let Some(tf) = det.get("timeframe") {
         let tf = tf.as_str().unwrap_or_default();
-        return Err(unsupported(&format!("`timeframe: {tf}` correlates several events; only single-event rules are evaluated")));
+        return Err(unsupported(&format!(
+            "`timeframe: {tf}` correlates several events; only single-event rules are evaluated"
+        )));
     }
     let Some(cond_node) = det.get("condition") else { return bad(*pos, "`detection` has no `condition`") };
     let selections = entries

@@ -310,7 +310,9 @@ mod tests {
     fn literals_ignore_case() {
         assert!(glob("DeleteTrail", Place::Whole, false).matches("deletetrail"));
         assert!(!glob("DeleteTrail", Place::Whole, false).matches("DeleteTrails"));
-        assert!(glob("Jersey/${project.version}", Place::Anywhere, false).matches("aws-sdk Jersey/${PROJECT.version} x"));
+        assert!(
+            glob("Jersey/${project.version}", Place::Anywhere, false).matches("aws-sdk Jersey/${PROJECT.version} x")
+        );
         assert!(glob("abc", Place::Start, false).matches("ABCd"));
         assert!(glob("abc", Place::End, false).matches("xAbC"));
         assert!(!glob("abc", Place::End, false).matches("ab"));

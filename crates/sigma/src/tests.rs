@@ -61,7 +61,8 @@ fn value_lists_and_case() {
 
 #[test]
 fn wildcards() {
-    let det = "    sel:\n        eventName: 'Get*Token'\n        userAgent: 'a?c'\n        x: 'lit\\*'\n    condition: sel";
+    let det =
+        "    sel:\n        eventName: 'Get*Token'\n        userAgent: 'a?c'\n        x: 'lit\\*'\n    condition: sel";
     check(
         det,
         &[
@@ -144,8 +145,14 @@ fn fieldref() {
     check(
         det,
         &[
-            (r#"{"eventName":"UpdateLoginProfile","userIdentity":{"userName":"bob"},"requestParameters":{"userName":"alice"}}"#, true),
-            (r#"{"eventName":"UpdateLoginProfile","userIdentity":{"userName":"Bob"},"requestParameters":{"userName":"bob"}}"#, false),
+            (
+                r#"{"eventName":"UpdateLoginProfile","userIdentity":{"userName":"bob"},"requestParameters":{"userName":"alice"}}"#,
+                true,
+            ),
+            (
+                r#"{"eventName":"UpdateLoginProfile","userIdentity":{"userName":"Bob"},"requestParameters":{"userName":"bob"}}"#,
+                false,
+            ),
             (r#"{"eventName":"UpdateLoginProfile","userIdentity":{"userName":"bob"}}"#, true),
         ],
     );
@@ -197,8 +204,14 @@ fn whole_object_contains() {
     check(
         det,
         &[
-            (r#"{"eventName":"PutBucketVersioning","requestParameters":{"VersioningConfiguration":{"Status":"Suspended"}}}"#, true),
-            (r#"{"eventName":"PutBucketVersioning","requestParameters":{"VersioningConfiguration":{"Status":"Enabled"}}}"#, false),
+            (
+                r#"{"eventName":"PutBucketVersioning","requestParameters":{"VersioningConfiguration":{"Status":"Suspended"}}}"#,
+                true,
+            ),
+            (
+                r#"{"eventName":"PutBucketVersioning","requestParameters":{"VersioningConfiguration":{"Status":"Enabled"}}}"#,
+                false,
+            ),
         ],
     );
     // Pretty-printed objects are compacted first, as serde_json::to_string writes them.
@@ -229,13 +242,31 @@ fn array_fields() {
 #[test]
 fn cidr_base64_numbers_exists() {
     let det = "    sel:\n        sourceIPAddress|cidr:\n            - 10.0.0.0/8\n            - 'fd00::/8'\n    condition: sel";
-    check(det, &[(r#"{"sourceIPAddress":"10.2.3.4"}"#, true), (r#"{"sourceIPAddress":"fd00::1"}"#, true), (r#"{"sourceIPAddress":"8.8.8.8"}"#, false)]);
+    check(
+        det,
+        &[
+            (r#"{"sourceIPAddress":"10.2.3.4"}"#, true),
+            (r#"{"sourceIPAddress":"fd00::1"}"#, true),
+            (r#"{"sourceIPAddress":"8.8.8.8"}"#, false),
+        ],
+    );
     let det = "    sel:\n        userData|base64offset|contains: 'http://'\n    condition: sel";
-    check(det, &[(r#"{"userData":"IyEvYmluL2Jhc2gKY3VybCBodHRwOi8vZXZpbA=="}"#, true), (r#"{"userData":"aGVsbG8="}"#, false)]);
+    check(
+        det,
+        &[(r#"{"userData":"IyEvYmluL2Jhc2gKY3VybCBodHRwOi8vZXZpbA=="}"#, true), (r#"{"userData":"aGVsbG8="}"#, false)],
+    );
     let det = "    sel:\n        userData|base64: 'hello'\n    condition: sel";
     check(det, &[(r#"{"userData":"aGVsbG8="}"#, true), (r#"{"userData":"AGVSBG8="}"#, false)]);
     let det = "    sel:\n        n|gte: 10\n        e|exists: true\n        f|exists: false\n    condition: sel";
-    check(det, &[(r#"{"n":10,"e":1}"#, true), (r#"{"n":"9.5","e":1}"#, false), (r#"{"n":11}"#, false), (r#"{"n":11,"e":1,"f":2}"#, false)]);
+    check(
+        det,
+        &[
+            (r#"{"n":10,"e":1}"#, true),
+            (r#"{"n":"9.5","e":1}"#, false),
+            (r#"{"n":11}"#, false),
+            (r#"{"n":11,"e":1,"f":2}"#, false),
+        ],
+    );
 }
 
 #[test]
@@ -283,6 +314,30 @@ fn matches_are_sorted_and_unique() {
     assert_eq!(out, [7, 0, 1]);
 }
 
+#[test]
+fn rule_sets_are_shared_across_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<RuleSet>();
+}
+
+#[test]
+fn trailing_document_marker_is_harmless() {
+    let text = format!("{}---\n", rule("    sel:\n        a: 1\n    condition: sel"));
+    let loaded = load_str(&text, "t.yml");
+    assert_eq!((loaded.rules.len(), loaded.errors.len()), (1, 0));
+}
+
+#[test]
+fn long_values_are_indexed_and_skipped_right() {
+    let long = format!("agent/{}", "x".repeat(200));
+    let rules = load(&format!("    sel:\n        userAgent: '{long}'\n    condition: sel"));
+    assert_eq!(rules.index_shape(), (vec!["userAgent"], 0));
+    let event = |ua: &str| format!(r#"{{"userAgent":"{ua}"}}"#);
+    assert!(hits(&rules, &event(&long.to_uppercase())));
+    assert!(!hits(&rules, &event(&format!("{long}x"))));
+    assert!(!hits(&rules, &event("agent/")));
+}
+
 fn unsupported_reason(text: &str) -> String {
     let loaded: Loaded = load_str(text, "u.yml");
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
@@ -294,7 +349,8 @@ fn unsupported_reason(text: &str) -> String {
 
 #[test]
 fn unsupported_features_are_reported() {
-    let agg = rule("    sel:\n        eventName: X\n    timeframe: 10m\n    condition: sel | count() by sourceIPAddress > 5");
+    let agg =
+        rule("    sel:\n        eventName: X\n    timeframe: 10m\n    condition: sel | count() by sourceIPAddress > 5");
     assert!(unsupported_reason(&agg).contains("timeframe: 10m"));
     let agg = rule("    sel:\n        eventName: X\n    condition: sel | count() by sourceIPAddress > 5");
     assert!(unsupported_reason(&agg).contains("count() by sourceIPAddress > 5"));
@@ -330,9 +386,11 @@ fn bad_rules_are_errors_with_positions() {
     assert!(line >= 1 && col >= 1 && msg.starts_with("invalid YAML"), "{msg}");
     let (_, _, msg) = error_of("title: t\nlogsource: {product: aws, service: cloudtrail}\n");
     assert!(msg.contains("missing `detection`"));
-    let (_, _, msg) = error_of("logsource: {product: aws, service: cloudtrail}\ndetection: {s: {a: 1}, condition: s}\n");
+    let (_, _, msg) =
+        error_of("logsource: {product: aws, service: cloudtrail}\ndetection: {s: {a: 1}, condition: s}\n");
     assert!(msg.contains("missing `title`"));
-    let (_, _, msg) = error_of(&rule("    sel:\n        a: 1\n    condition: sel").replace("level: high", "level: severe"));
+    let (_, _, msg) =
+        error_of(&rule("    sel:\n        a: 1\n    condition: sel").replace("level: high", "level: severe"));
     assert!(msg.contains("level"));
     let (_, _, msg) = error_of("");
     assert!(msg.contains("no Sigma rule"));
@@ -344,9 +402,22 @@ mod fuzz {
 
     /// Fragments of rule text, so mutations stay close to real rules.
     const PIECES: [&str; 16] = [
-        "detection:\n", "    sel:\n", "        eventName|contains|all:\n", "            - 'a*b?\\\\'\n",
-        "    condition: ", "1 of sel* and not (sel or", " all of them)", "\n", "logsource: {product: aws, service: cloudtrail}\n",
-        "title: t\n", "        x|re: '[('\n", "        y|cidr: 1.2.3.4/40\n", "  - ", "null", "'\"", "---\n",
+        "detection:\n",
+        "    sel:\n",
+        "        eventName|contains|all:\n",
+        "            - 'a*b?\\\\'\n",
+        "    condition: ",
+        "1 of sel* and not (sel or",
+        " all of them)",
+        "\n",
+        "logsource: {product: aws, service: cloudtrail}\n",
+        "title: t\n",
+        "        x|re: '[('\n",
+        "        y|cidr: 1.2.3.4/40\n",
+        "  - ",
+        "null",
+        "'\"",
+        "---\n",
     ];
 
     proptest! {

@@ -116,8 +116,9 @@ impl Val<'_, '_> {
             Val::Absent | Val::Null => None,
             Val::Scalar(s) => Some(Cow::Borrowed(s)),
             Val::Object(text) | Val::Array(text) => Some(json::compact(text)),
-            Val::Spread(arr, rest) => json::elements(arr)
-                .find_map(|el| descend(el, rest).text().map(|t| Cow::Owned(t.into_owned()))),
+            Val::Spread(arr, rest) => {
+                json::elements(arr).find_map(|el| descend(el, rest).text().map(|t| Cow::Owned(t.into_owned())))
+            }
         }
     }
 }

@@ -22,10 +22,20 @@ pub struct Pos {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     /// A scalar as written; `plain` when unquoted (only then can it be `null`).
-    Scalar { text: String, plain: bool, pos: Pos },
-    Seq { items: Vec<Node>, pos: Pos },
+    Scalar {
+        text: String,
+        plain: bool,
+        pos: Pos,
+    },
+    Seq {
+        items: Vec<Node>,
+        pos: Pos,
+    },
     /// Entries in order: key, key position, value.
-    Map { entries: Vec<(String, Pos, Node)>, pos: Pos },
+    Map {
+        entries: Vec<(String, Pos, Node)>,
+        pos: Pos,
+    },
 }
 
 impl Node {
