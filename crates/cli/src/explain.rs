@@ -115,7 +115,10 @@ fn explain_text(rule: &Rule) -> String {
     }
     if rule.trail_check().is_some() {
         // Events carry no metadata to suppress in: the rule is turned off or re-graded instead.
-        out += &format!("\nRuns in `nextgap trail`. Turn off or re-grade in nextgap.toml:\n  [rules]\n  disable = [\"{}\"]\n", m.id);
+        out += &format!(
+            "\nRuns in `nextgap trail`. Turn off or re-grade in nextgap.toml:\n  [rules]\n  disable = [\"{}\"]\n",
+            m.id
+        );
     } else {
         out += &format!("\nSuppress on a resource (reason required):\n  Metadata:\n    nextgap:\n      suppress:\n        - rule: {}\n          reason: \"…\"\n", m.id);
     }

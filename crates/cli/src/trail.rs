@@ -13,7 +13,7 @@ use nextgap_model::event::Event;
 use nextgap_rules::trail::{event_ref, trail_location, Site, TrailEngine, TrailState};
 use nextgap_rules::Config;
 use nextgap_sigma::RuleSet;
-use nextgap_source_trail::{discover, read_file, read_stream, DateRange, FileStats, ReadOptions};
+use nextgap_source_trail::{discover, read_file, read_stream, DateRange, ReadOptions};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -167,8 +167,10 @@ pub fn run(args: TrailArgs) -> Result<u8> {
     let threshold = threshold(&args, &config)?;
     let mut settings = config.trail_settings();
     if let Some(minutes) = args.window {
-        if minutes < 1 {
-            bail!("--window takes a number of minutes of at least 1");
+        // Ten years: beyond it the window is "never reverted" anyway, and times would overflow.
+        const MAX_WINDOW: i64 = 10 * 366 * 24 * 60;
+        if !(1..=MAX_WINDOW).contains(&minutes) {
+            bail!("--window takes a number of minutes from 1 to {MAX_WINDOW}, not {minutes}");
         }
         settings.revert_window = minutes * 60;
     }
@@ -227,7 +229,11 @@ pub fn run(args: TrailArgs) -> Result<u8> {
     if stream.is_none() {
         report.findings = findings;
     }
+    // `finish` counts `skipped` (here: Sigma rules not run) as skipped files; for logs it is
+    // the files left out by date.
+    let pruned = report.summary.files_skipped;
     report.finish();
+    report.summary.files_skipped = pruned;
     sort_by_time(&mut report.findings);
     match stream {
         Some(out) => {
@@ -235,13 +241,26 @@ pub fn run(args: TrailArgs) -> Result<u8> {
             out.flush().context("writing findings")?;
             summarize_to_stderr(&report, &streamed);
             let max = streamed.iter().chain(report.findings.iter().map(|f| &f.severity)).max().copied();
-            Ok(exit_for(max, threshold))
+            Ok(nothing_read(&report).unwrap_or_else(|| exit_for(max, threshold)))
         }
         None => {
             write_report(&args, &report, &mut out)?;
-            Ok(findings_exit_code(&report, threshold))
+            Ok(nothing_read(&report).unwrap_or_else(|| findings_exit_code(&report, threshold)))
         }
     }
+}
+
+/// 2 when the paths named nothing to read: no log file found, none left out by date (a
+/// mistyped path or prefix must not pass as "no findings").
+fn nothing_read(report: &Report) -> Option<u8> {
+    if report.summary.files_scanned > 0 || report.summary.files_skipped > 0 {
+        return None;
+    }
+    match report.errors.len() {
+        0 => eprintln!("nextgap: no log files found"),
+        n => eprintln!("nextgap: no log file could be read ({n} error{})", if n == 1 { "" } else { "s" }),
+    }
+    Some(crate::EXIT_ERROR)
 }
 
 fn exit_for(max: Option<Severity>, threshold: Option<Severity>) -> u8 {
@@ -285,9 +304,19 @@ fn rule_config(args: &TrailArgs, mut config: Config) -> Result<Config> {
     if args.rule.is_empty() {
         return Ok(config);
     }
+    let trail_rules = || nextgap_rules::registry().iter().filter(|r| r.trail_check().is_some());
     for name in &args.rule {
-        if nextgap_rules::find(name).is_none() && nextgap_findings::Family::get(name).is_none() {
-            bail!("unknown rule or family `{name}` (see `nextgap rules`)");
+        match nextgap_rules::find(name) {
+            Some(r) if r.trail_check().is_some() => {}
+            // A template or account rule never fires on events: naming it must not pass as
+            // "no findings".
+            Some(r) => bail!("{} ({}) checks templates and accounts, not CloudTrail events", r.meta.id, r.meta.name),
+            None if nextgap_findings::Family::get(name).is_some() => {
+                if !trail_rules().any(|r| r.meta.family.eq_ignore_ascii_case(name)) {
+                    bail!("no CloudTrail rule in family `{name}` (see `nextgap rules`)");
+                }
+            }
+            None => bail!("unknown rule or family `{name}` (see `nextgap rules`)"),
         }
     }
     config.rules.enable = args.rule.clone();
@@ -352,6 +381,8 @@ fn sources(
 ) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     let mut local = Vec::new();
+    #[cfg(feature = "aws")]
+    let mut listed = std::collections::HashSet::new();
     for p in paths {
         if p == "-" {
             out.push(Source::Stdin);
@@ -359,7 +390,12 @@ fn sources(
             #[cfg(feature = "aws")]
             {
                 let reader = s3.context("internal: no S3 client")?;
-                out.extend(reader.list(p, days, report)?.into_iter().map(|(bucket, key)| Source::S3 { bucket, key }));
+                // Overlapping prefixes list some keys twice: each is read once.
+                for (bucket, key) in reader.list(p, days, report)? {
+                    if listed.insert((bucket.clone(), key.clone())) {
+                        out.push(Source::S3 { bucket, key });
+                    }
+                }
             }
             #[cfg(not(feature = "aws"))]
             bail!("{p}: this nextgap was built without the `aws` feature; download the logs and pass the folder");
@@ -373,9 +409,6 @@ fn sources(
     }
     report.summary.files_skipped += found.pruned;
     out.extend(found.files.into_iter().map(Source::File));
-    if out.is_empty() && report.errors.is_empty() && found.pruned == 0 {
-        eprintln!("nextgap: no log files found");
-    }
     Ok(out)
 }
 
@@ -404,8 +437,10 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
         #[cfg(feature = "aws")]
         Source::S3 { bucket, key } => match run.s3.map(|s| s.open(bucket, key)) {
             Some(Ok(reader)) => read_stream(reader, &run.read, &mut on_event),
-            Some(Err(e)) => FileStats { errors: vec![read_error(&e.to_string())], ..Default::default() },
-            None => FileStats::default(),
+            Some(Err(e)) => {
+                nextgap_source_trail::FileStats { errors: vec![read_error(&e.to_string())], ..Default::default() }
+            }
+            None => nextgap_source_trail::FileStats::default(),
         },
     };
     for e in stats.errors {

@@ -39,7 +39,8 @@ impl S3Reader {
             .runtime
             .block_on(list_trail_objects(&client, &loc, days.since, days.until))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        report.summary.files_skipped += listing.pruned;
+        // Like the local walk: keys and whole day/month folders left out by date.
+        report.summary.files_skipped += listing.pruned + listing.pruned_prefixes;
         Ok(listing.objects.into_iter().map(|o| (loc.bucket.clone(), o.key)).collect())
     }
 

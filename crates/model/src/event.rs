@@ -402,12 +402,12 @@ impl Identity<'_> {
         if self.kind == "AssumedRole" && !self.session_context.session_issuer.arn.is_empty() {
             return self.session_context.session_issuer.arn.to_string();
         }
-        for s in [&self.arn, &self.user_name, &self.principal_id, &self.invoked_by] {
+        for s in [&self.arn, &self.user_name, &self.principal_id, &self.invoked_by, &self.kind] {
             if !s.is_empty() {
                 return s.to_string();
             }
         }
-        self.kind.to_string()
+        "(unknown principal)".to_string()
     }
 
     /// The IAM user name for IAMUser callers (from `userName`, else the ARN's last part).

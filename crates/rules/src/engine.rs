@@ -87,8 +87,12 @@ impl Config {
         }
         let t = &config.trail;
         let windows = [t.revert_window_minutes, t.same_principal_window_minutes, t.failed_login_window_minutes];
-        if windows.iter().flatten().any(|m| *m < 1) || t.failed_logins.is_some_and(|n| n < 1) {
-            return Err(ConfigError("[trail] windows and failed-logins must be at least 1".into()));
+        // Ten years of minutes: beyond that a window means "ever", and the seconds would overflow.
+        const MAX_MINUTES: i64 = 5_270_400;
+        if windows.iter().flatten().any(|m| !(1..=MAX_MINUTES).contains(m)) || t.failed_logins.is_some_and(|n| n < 1) {
+            return Err(ConfigError(
+                "[trail] windows must be 1 to 5270400 minutes, and failed-logins at least 1".into(),
+            ));
         }
         for (rule, sev) in &config.rules.severity {
             if crate::find(rule).is_none() {

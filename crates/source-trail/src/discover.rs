@@ -51,10 +51,21 @@ pub fn discover(paths: &[PathBuf], range: &DateRange) -> Discovered {
             out.errors.push((path.display().to_string(), "no such file or directory".into()));
             continue;
         }
+        let (files, pruned, errors) = (out.files.len(), out.pruned, out.errors.len());
         walk(path, range, &mut out);
+        if (out.files.len(), out.pruned, out.errors.len()) == (files, pruned, errors) {
+            let message = "no CloudTrail log files (.json, .json.gz, .jsonl, .ndjson) in this directory";
+            out.errors.push((path.display().to_string(), message.into()));
+        }
     }
     out.files.sort();
     out.files.dedup();
+    if paths.len() > 1 {
+        // The same file through two spellings (`logs` and `./logs`, a folder and its parent)
+        // is read once: twice would double every finding.
+        let mut seen = std::collections::HashSet::new();
+        out.files.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    }
     out
 }
 
@@ -185,6 +196,17 @@ mod tests {
         assert_eq!(names, vec!["AWSLogs/1/CloudTrail/us-east-1/2024/01/02/a.json.gz"]);
         assert_eq!(found.pruned, 2);
         assert_eq!(discover(std::slice::from_ref(&dir), &DateRange::default()).files.len(), 3);
+        let twice = [
+            dir.clone(),
+            dir.join("AWSLogs/../AWSLogs/1"),
+            dir.join("AWSLogs/1/CloudTrail/us-east-1/2024/01/01/a.json.gz"),
+        ];
+        assert_eq!(discover(&twice, &DateRange::default()).files.len(), 3);
+        let empty = dir.join("AWSLogs/1/CloudTrail-Digest");
+        let found = discover(std::slice::from_ref(&empty), &DateRange::default());
+        assert!(found.files.is_empty());
+        assert_eq!(found.errors.len(), 1, "{:?}", found.errors);
+        assert!(found.errors[0].1.starts_with("no CloudTrail log files"), "{:?}", found.errors);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

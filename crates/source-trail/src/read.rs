@@ -99,31 +99,55 @@ fn read_json(mut input: impl Read, opts: &ReadOptions, on_event: &mut dyn FnMut(
         };
         filled += n;
         stats.bytes += n as u64;
-        let keep = splitter.scan(&buf[..filled], scanned, &mut |item| items.push(item));
-        for item in items.drain(..) {
-            match item {
-                Item::Record(f) => handle_record(&buf[f.start..f.end], f.line, &mut stats, on_event),
-                Item::Broken(b) => broken(b, &mut stats),
-            }
-        }
+        let mut keep = scan(&mut splitter, &buf[..filled], scanned, &mut items, &mut stats, on_event);
         if n == 0 {
             break;
+        }
+        while filled - keep > opts.max_record {
+            // A broken NDJSON line may have swallowed the lines after it: read on after it.
+            let Some((b, from)) = splitter.resync(&buf[..filled]) else {
+                let message =
+                    format!("a record larger than {} MiB; the rest of the file is skipped", opts.max_record >> 20);
+                stats.errors.push(RecordError { line: splitter.line(), column: 0, message });
+                return stats;
+            };
+            broken(b, &mut stats);
+            keep = scan(&mut splitter, &buf[..filled], from, &mut items, &mut stats, on_event);
         }
         buf.copy_within(keep..filled, 0);
         filled -= keep;
         splitter.shift(keep);
         scanned = filled;
-        if filled > opts.max_record {
-            let message =
-                format!("a record larger than {} MiB; the rest of the file is skipped", opts.max_record >> 20);
-            stats.errors.push(RecordError { line: splitter.line(), column: 0, message });
-            return stats;
-        }
+    }
+    // The input ends inside a top-level record that spans lines: a broken NDJSON line that
+    // swallowed the lines after it is reported, and those lines are read.
+    while let Some((b, from)) = splitter.resync(&buf[..filled]) {
+        broken(b, &mut stats);
+        scan(&mut splitter, &buf[..filled], from, &mut items, &mut stats, on_event);
     }
     if let Some(b) = splitter.finish() {
         broken(b, &mut stats);
     }
     stats
+}
+
+/// Scans `buf[from..]`, handing out the records found; returns the offset to keep bytes from.
+fn scan(
+    splitter: &mut Splitter,
+    buf: &[u8],
+    from: usize,
+    items: &mut Vec<Item>,
+    stats: &mut FileStats,
+    on_event: &mut dyn FnMut(&Event, u64, u64),
+) -> usize {
+    let keep = splitter.scan(buf, from, &mut |item| items.push(item));
+    for item in items.drain(..) {
+        match item {
+            Item::Record(f) => handle_record(&buf[f.start..f.end], f.line, stats, on_event),
+            Item::Broken(b) => broken(b, stats),
+        }
+    }
+    keep
 }
 
 fn broken(b: Broken, stats: &mut FileStats) {
@@ -177,7 +201,10 @@ fn record_error(stats: &mut FileStats, index: u64, line: u64, what: &str) {
 /// eventJson`) first; records without `eventName` and `eventSource` are not events.
 fn deliver(event: Event, index: u64, line: u64, stats: &mut FileStats, on_event: &mut dyn FnMut(&Event, u64, u64)) {
     if event.raw("eventName").is_none() {
-        if let Some(inner) = event.get("eventJson").as_str().map(str::to_string) {
+        // JSON text as Lake returns it, or an object where a Lake row's cell was parsed.
+        let wrapped = event.get("eventJson");
+        let inner = wrapped.as_str().map(str::to_string).or_else(|| wrapped.raw().map(|r| r.get().to_string()));
+        if let Some(inner) = inner {
             return match Event::parse(&inner) {
                 Ok(e) => deliver(e, index, line, stats, on_event),
                 Err(e) => record_error(stats, index, line, &format!("eventJson: {e}")),
@@ -258,6 +285,46 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_ndjson_line_does_not_swallow_the_lines_after_it() {
+        let ok = |n: &str| format!("{{\"eventName\":\"{n}\",\"eventSource\":\"s\",\"x\":{{\"y\":[1]}}}}");
+        let expect = vec![("B".to_string(), 1, 2), ("C".to_string(), 3, 4)];
+        // The bad line first (nothing tells NDJSON yet), in the middle, and in small chunks.
+        let first = format!("{{\"eventName\": oops\n{}\n{{\"eventName\":[1,\n{}\n", ok("B"), ok("C"));
+        for opts in [ReadOptions::default(), ReadOptions { chunk: 5, ..Default::default() }] {
+            let (got, errors) = names(first.as_bytes(), &opts);
+            assert_eq!(got, expect);
+            assert_eq!(
+                errors,
+                vec![
+                    "1:0: record 0: the line is not complete JSON; skipped",
+                    "3:0: record 2: the line is not complete JSON; skipped"
+                ]
+            );
+        }
+        let middle = format!("{}\n{{\"eventName\": \"A\", oops\n{}\n", ok("A"), ok("B"));
+        let (got, errors) = names(middle.as_bytes(), &ReadOptions::default());
+        assert_eq!(got, vec![("A".to_string(), 0, 1), ("B".to_string(), 2, 3)]);
+        assert_eq!(errors, vec!["2:0: record 1: the line is not complete JSON; skipped"]);
+        // Past the record size limit too, not only at the end of the input.
+        let big = format!("{{\"eventName\": oops\n{}\n", (0..200).map(|_| ok("B")).collect::<Vec<_>>().join("\n"));
+        let (got, errors) = names(big.as_bytes(), &ReadOptions { max_record: 1000, chunk: 512 });
+        assert_eq!((got.len(), errors.len()), (200, 1), "{errors:?}");
+    }
+
+    #[test]
+    fn pretty_printed_events_are_not_taken_for_ndjson() {
+        let text = "{\n  \"eventName\": \"A\",\n  \"eventSource\": \"s\"\n}\n{\n  \"eventName\": \"B\",\n  \"eventSource\": \"s\"\n}\n";
+        assert_eq!(
+            names(text.as_bytes(), &ReadOptions::default()),
+            (vec![("A".into(), 0, 1), ("B".into(), 1, 5)], vec![])
+        );
+        let truncated = "{\n  \"eventName\": \"A\",\n  \"eventSource\": \"s\"\n";
+        let (got, errors) = names(truncated.as_bytes(), &ReadOptions::default());
+        assert!(got.is_empty());
+        assert_eq!(errors, vec!["1:0: record 0: input ends inside a record (truncated?)"]);
+    }
+
+    #[test]
     fn invalid_utf8_is_one_record_error() {
         let mut bytes = b"{\"eventName\":\"A\",\"eventSource\":\"s\"}\n{\"eventName\":\"".to_vec();
         bytes.extend_from_slice(&[0xff, 0xfe]);
@@ -285,5 +352,8 @@ mod tests {
         assert_eq!(kinds, vec!["Root"]);
         let wrapped = r#"{"eventJson":"{\"eventName\":\"W\",\"eventSource\":\"s\"}"}"#;
         assert_eq!(names(wrapped.as_bytes(), &ReadOptions::default()).0, vec![("W".into(), 0, 1)]);
+        // `SELECT eventJson FROM …`: Lake rows of one `eventJson` cell.
+        let selected = r#"{"QueryResultRows":[[{"eventJson":"{\"eventName\":\"S\",\"eventSource\":\"s\"}"}]]}"#;
+        assert_eq!(names(selected.as_bytes(), &ReadOptions::default()), (vec![("S".into(), 0, 1)], vec![]));
     }
 }

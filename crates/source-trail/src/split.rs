@@ -14,6 +14,8 @@
 /// Wrapper keys whose array value holds the records.
 const WRAPPERS: &[&[u8]] = &[b"Records", b"QueryResultRows", b"events"];
 
+const BROKEN_LINE: &str = "the line is not complete JSON; skipped";
+
 /// One record found: byte range in the buffer given to `scan`, its index and starting line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Found {
@@ -57,6 +59,9 @@ pub struct Splitter {
     line: u64,
     /// A scalar sits where a record should be; reported once per value.
     stray: bool,
+    /// A top-level record began and ended on one line: the input is NDJSON, so a line that
+    /// ends inside a top-level record is broken, and the next line starts over.
+    ndjson: bool,
 }
 
 impl Default for Splitter {
@@ -72,6 +77,7 @@ impl Default for Splitter {
             last_key: Vec::new(),
             line: 1,
             stray: false,
+            ndjson: false,
         }
     }
 }
@@ -96,7 +102,7 @@ impl Splitter {
                 }
                 b'{' | b'[' => self.open(b, i),
                 b'}' | b']' => self.close(i, out),
-                b'\n' => self.line += 1,
+                b'\n' => self.newline(out),
                 b' ' | b'\t' | b'\r' | b',' | b':' => {}
                 _ => self.scalar(out),
             }
@@ -136,7 +142,37 @@ impl Splitter {
         let line = self.record.map_or(self.line, |(_, l)| l);
         let message = "unterminated string (line ends inside a string); record skipped".into();
         out(Item::Broken(Broken { line, message, record: self.record.is_some() }));
-        *self = Splitter { line: self.line + 1, ..Splitter::default() };
+        *self = Splitter { line: self.line + 1, ndjson: self.ndjson, ..Splitter::default() };
+    }
+
+    /// A line ends outside a string. In NDJSON, inside a top-level record, it ends a broken
+    /// line (`{"eventName": oops`): reported, and the next line is a record of its own —
+    /// else the one bad line would swallow every line after it.
+    fn newline(&mut self, out: &mut dyn FnMut(Item)) {
+        match self.record {
+            Some((_, line)) if self.ndjson && self.records_depth.is_none() => {
+                out(Item::Broken(Broken { line, message: BROKEN_LINE.into(), record: true }));
+                *self = Splitter { line: self.line + 1, ndjson: true, ..Splitter::default() };
+            }
+            _ => self.line += 1,
+        }
+    }
+
+    /// Where an unfinished record can no longer end well (end of input, too large): when it
+    /// is a top-level record whose first line holds more than its opening bracket, it is taken
+    /// for a broken NDJSON line that swallowed the lines after it. That line is reported, and
+    /// the offset to scan `buf` again from, line by line, is returned.
+    pub fn resync(&mut self, buf: &[u8]) -> Option<(Broken, usize)> {
+        let (start, line) = self.record?;
+        if self.records_depth.is_some() {
+            return None;
+        }
+        let end = start + memchr::memchr(b'\n', buf.get(start..)?)?;
+        if buf[start + 1..end].iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        *self = Splitter { line: line + 1, ndjson: true, ..Splitter::default() };
+        Some((Broken { line, message: BROKEN_LINE.into(), record: true }, end + 1))
     }
 
     fn open(&mut self, b: u8, i: usize) {
@@ -146,12 +182,15 @@ impl Splitter {
         };
         if self.depth == 0 && b == b'[' {
             self.records_depth = Some(1);
-        } else if self.depth == 1 && b == b'[' && self.records_depth.is_none() && !self.top_is_wrapper {
-            if WRAPPERS.iter().any(|w| *w == self.last_key.as_slice()) {
-                self.records_depth = Some(2);
-                self.top_is_wrapper = true;
-                self.record = None;
-            }
+        } else if self.depth == 1
+            && b == b'['
+            && self.records_depth.is_none()
+            && !self.top_is_wrapper
+            && WRAPPERS.contains(&self.last_key.as_slice())
+        {
+            self.records_depth = Some(2);
+            self.top_is_wrapper = true;
+            self.record = None;
         }
         if record_here {
             self.record = Some((i, self.line));
@@ -172,6 +211,9 @@ impl Splitter {
         };
         if at_record_level {
             if let Some((start, line)) = self.record.take() {
+                if self.records_depth.is_none() && line == self.line {
+                    self.ndjson = true;
+                }
                 out(Item::Record(Found { start, end: i + 1, line }));
             }
         }

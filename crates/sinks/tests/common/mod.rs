@@ -116,7 +116,10 @@ pub const RDS_BACKUP: RuleMeta = RuleMeta {
 };
 
 pub fn rules() -> Vec<Rule> {
-    [S3_PUBLIC, SG_OPEN, IAM_UNUSED].into_iter().map(|meta| Rule { meta, check: |_, _| {} }).collect()
+    [S3_PUBLIC, SG_OPEN, IAM_UNUSED]
+        .into_iter()
+        .map(|meta| Rule { meta, check: nextgap_rules::Check::Model(|_, _| {}) })
+        .collect()
 }
 
 pub fn report() -> Report {
