@@ -129,6 +129,9 @@ impl TimeRange {
 struct Run<'a> {
     engine: Option<TrailEngine>,
     sigma: &'a RuleSet,
+    /// Per Sigma rule, what every finding of it repeats (built once: a hunting rule can hit
+    /// every other event).
+    sigma_meta: Vec<SigmaMeta>,
     times: TimeRange,
     read: ReadOptions,
     /// JSON Lines: findings go out as soon as a file is done.
@@ -143,6 +146,8 @@ struct Gathered {
     state: TrailState,
     findings: Vec<Finding>,
     streamed: Vec<Severity>,
+    /// JSON Lines serialized but not yet written (the output was busy).
+    pending: Vec<u8>,
     errors: Vec<ScanError>,
     files: usize,
     events: u64,
@@ -201,6 +206,7 @@ pub fn run(args: TrailArgs) -> Result<u8> {
     let run = Run {
         engine,
         sigma: &sigma,
+        sigma_meta: (0..sigma.len()).map(|i| SigmaMeta::of(sigma.rule(i))).collect(),
         times,
         read: ReadOptions::default(),
         stream: stream.as_ref(),
@@ -428,7 +434,12 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
         }
         run.sigma.matches(ev, &mut matched);
         for i in matched.drain(..) {
-            g.findings.push(sigma_finding(run.sigma, i, ev, site));
+            g.findings.push(sigma_finding(&run.sigma_meta[i], ev, site));
+        }
+        // JSON Lines: out in small batches, so a noisy rule neither waits for the end of a
+        // large file nor piles up findings in memory.
+        if run.stream.is_some() && g.findings.len() >= STREAM_BATCH {
+            flush(run, &mut g, false);
         }
     };
     let stats = match source {
@@ -454,13 +465,23 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
     if let Some(engine) = &run.engine {
         g.findings.extend(engine.drain_findings(&mut g.state));
     }
-    if let Some(out) = run.stream {
-        let findings = std::mem::take(&mut g.findings);
-        if let Err(e) = write_stream(out, &findings, &mut g.streamed) {
-            g.write_error = Some(e.to_string());
-        }
-    }
+    flush(run, &mut g, true);
     g
+}
+
+/// Findings per batch written while streaming.
+const STREAM_BATCH: usize = 256;
+
+/// Streams what a worker has found so far (JSON Lines only); `wait` at the end of a file.
+fn flush(run: &Run, g: &mut Gathered, wait: bool) {
+    let Some(out) = run.stream else { return };
+    if let Some(engine) = &run.engine {
+        g.findings.extend(engine.drain_findings(&mut g.state));
+    }
+    let findings = std::mem::take(&mut g.findings);
+    if let Err(e) = write_stream_some(out, &findings, &mut g.streamed, &mut g.pending, wait) {
+        g.write_error.get_or_insert(e.to_string());
+    }
 }
 
 #[cfg(feature = "aws")]
@@ -473,39 +494,87 @@ fn write_stream(
     findings: &[Finding],
     severities: &mut Vec<Severity>,
 ) -> Result<()> {
-    let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+    let mut pending = Vec::new();
+    write_stream_some(out, findings, severities, &mut pending, true)
+}
+
+/// Serializes `findings` into `pending` and writes it out. Serializing happens before taking
+/// the lock, and unless `wait` (or much is pending) a worker that finds the output busy keeps
+/// its bytes for later instead of queueing behind the other worker's write.
+fn write_stream_some(
+    out: &Mutex<Box<dyn Write + Send>>,
+    findings: &[Finding],
+    severities: &mut Vec<Severity>,
+    pending: &mut Vec<u8>,
+    wait: bool,
+) -> Result<()> {
     for f in findings {
-        nextgap_sinks::write_jsonl_finding(f, &mut *out).context("writing findings")?;
+        nextgap_sinks::write_jsonl_finding(f, &mut *pending).context("writing findings")?;
         severities.push(f.severity);
     }
+    let mut guard = match out.try_lock() {
+        Ok(guard) => guard,
+        Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) if !wait && pending.len() < PENDING_LIMIT => return Ok(()),
+        Err(std::sync::TryLockError::WouldBlock) => out.lock().unwrap_or_else(|e| e.into_inner()),
+    };
+    guard.write_all(pending).context("writing findings")?;
+    pending.clear();
     Ok(())
 }
 
+/// Bytes a worker may hold back while the output is busy.
+const PENDING_LIMIT: usize = 8 << 20;
+
+/// The parts of a Sigma rule's findings that do not depend on the event.
+struct SigmaMeta {
+    rule_id: String,
+    rule_name: String,
+    title: String,
+    severity: Severity,
+    file_name: String,
+    fix: String,
+    references: nextgap_findings::References,
+}
+
+impl SigmaMeta {
+    fn of(rule: &nextgap_sigma::SigmaRule) -> SigmaMeta {
+        SigmaMeta {
+            rule_id: if rule.id.is_empty() { format!("sigma:{}", rule.name) } else { rule.id.clone() },
+            rule_name: rule.name.clone(),
+            title: rule.title.clone(),
+            severity: rule.level,
+            file_name: file_name(&rule.file).to_string(),
+            fix: sigma_fix(rule),
+            references: nextgap_findings::References {
+                well_architected: vec!["SEC04-BP03".into(), "SEC10-BP02".into()],
+                links: rule.references.clone(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
 /// A Sigma match as a finding: the rule's id, title and level, about the event's principal.
-fn sigma_finding(rules: &RuleSet, i: usize, ev: &Event, site: Site) -> Finding {
-    let rule = rules.rule(i);
+fn sigma_finding(meta: &SigmaMeta, ev: &Event, site: Site) -> Finding {
     let event = event_ref(ev, site);
     let principal = event.principal.clone();
     let mut finding = Finding {
-        rule_id: if rule.id.is_empty() { format!("sigma:{}", rule.name) } else { rule.id.clone() },
-        rule_name: rule.name.clone(),
+        rule_id: meta.rule_id.clone(),
+        rule_name: meta.rule_name.clone(),
         family: "GAP-DETECT".into(),
-        severity: rule.level,
-        title: rule.title.clone(),
-        message: format!("{}: {} by {} from {}", rule.title, event.event_name, principal, event.source_ip),
+        severity: meta.severity,
+        title: meta.title.clone(),
+        message: format!("{}: {} by {} from {}", meta.title, event.event_name, principal, event.source_ip),
         location: trail_location(&event, principal, None),
         evidence: format!(
             "eventSource {} eventName {} (Sigma rule {})",
             ev.event_source(),
             event.event_name,
-            rule.file
+            meta.file_name
         ),
-        fix: sigma_fix(rule),
-        references: nextgap_findings::References {
-            well_architected: vec!["SEC04-BP03".into(), "SEC10-BP02".into()],
-            links: rule.references.clone(),
-            ..Default::default()
-        },
+        fix: meta.fix.clone(),
+        references: meta.references.clone(),
         fingerprint: String::new(),
         events: vec![event],
     };
@@ -513,13 +582,21 @@ fn sigma_finding(rules: &RuleSet, i: usize, ev: &Event, site: Site) -> Finding {
     finding
 }
 
+/// Kept short: it is repeated on every hit, and a hunting rule can hit every other event.
 fn sigma_fix(rule: &nextgap_sigma::SigmaRule) -> String {
-    let known = rule.falsepositives.iter().filter(|f| !f.eq_ignore_ascii_case("unknown")).cloned().collect::<Vec<_>>();
-    if known.is_empty() {
-        "Confirm with the principal's owner that the call was intended; if not, treat it as an incident.".into()
+    let known = rule.falsepositives.iter().any(|f| !f.eq_ignore_ascii_case("unknown"));
+    if known {
+        format!(
+            "Confirm with the principal's owner that the call was intended; known benign causes are listed in {}.",
+            file_name(&rule.file)
+        )
     } else {
-        format!("Confirm the call was intended; known benign causes: {}.", known.join("; "))
+        "Confirm with the principal's owner that the call was intended; if not, treat it as an incident.".into()
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 fn open_output(args: &TrailArgs) -> Result<Box<dyn Write + Send>> {

@@ -23,6 +23,8 @@ type Fields<'a> = SmallVec<[RawField<'a>; 24]>;
 /// One CloudTrail event record.
 pub struct Event<'a> {
     fields: Fields<'a>,
+    /// `userIdentity`, parsed the first time a rule or a finding asks for it.
+    identity: std::cell::OnceCell<Identity<'a>>,
 }
 
 /// A field's value, decoded as far as a comparison needs it.
@@ -236,10 +238,11 @@ impl<'a> Event<'a> {
             return Err(EventError::NotAnObject);
         }
         let fields = parse_fields(text).map_err(EventError::Json)?;
-        let event = Event { fields };
+        let event = Event { fields, identity: Default::default() };
         if event.raw("detail-type").is_some() {
             if let Some(detail) = event.raw("detail").filter(|d| d.get().starts_with('{')) {
-                return Ok(Event { fields: parse_fields(detail.get()).map_err(EventError::Json)? });
+                let fields = parse_fields(detail.get()).map_err(EventError::Json)?;
+                return Ok(Event { fields, identity: Default::default() });
             }
         }
         Ok(event)
@@ -336,12 +339,12 @@ impl<'a> Event<'a> {
         parse_time(&self.event_time())
     }
 
-    /// The caller, parsed from `userIdentity`.
-    pub fn identity(&self) -> Identity<'a> {
-        match self.raw("userIdentity") {
+    /// The caller, parsed from `userIdentity` (once per event).
+    pub fn identity(&self) -> &Identity<'a> {
+        self.identity.get_or_init(|| match self.raw("userIdentity") {
             Some(raw) => Identity::deserialize(&mut serde_json::Deserializer::from_str(raw.get())).unwrap_or_default(),
             None => Identity::default(),
-        }
+        })
     }
 }
 

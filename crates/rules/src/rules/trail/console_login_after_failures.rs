@@ -48,7 +48,7 @@ fn observe(ev: &Event, out: &mut Observe) {
         return;
     }
     let identity = ev.identity();
-    let user = user_name(ev, &identity);
+    let user = user_name(ev, identity);
     if user.is_empty() {
         return;
     }
