@@ -8,6 +8,7 @@ mod report;
 mod trail;
 #[cfg(feature = "aws")]
 mod trail_s3;
+mod trail_sigma;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -6,11 +6,12 @@
 
 use crate::discover as config_discover;
 use crate::report::{findings_exit_code, ColorChoice};
+use crate::trail_sigma::{sigma_finding, write_sigma_line, SigmaMeta};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use nextgap_findings::{Finding, Report, ScanError, Severity, Skipped};
 use nextgap_model::event::Event;
-use nextgap_rules::trail::{event_ref, trail_location, Site, TrailEngine, TrailState};
+use nextgap_rules::trail::{Site, TrailEngine, TrailState};
 use nextgap_rules::Config;
 use nextgap_sigma::RuleSet;
 use nextgap_source_trail::{discover, read_file, read_stream, DateRange, ReadOptions};
@@ -213,7 +214,11 @@ pub fn run(args: TrailArgs) -> Result<u8> {
         #[cfg(feature = "aws")]
         s3: s3.as_ref(),
     };
-    let gathered = sources.par_iter().map(|s| read_source(&run, s)).reduce(Gathered::default, Gathered::merge);
+    let mut sources = sources;
+    largest_first(&mut sources);
+    // One file per task, largest first, so no worker is left with a big file at the end.
+    let gathered =
+        sources.par_iter().with_max_len(1).map(|s| read_source(&run, s)).reduce(Gathered::default, Gathered::merge);
     if let Some(e) = &gathered.write_error {
         bail!("writing findings: {e}");
     }
@@ -267,6 +272,14 @@ fn nothing_read(report: &Report) -> Option<u8> {
         n => eprintln!("nextgap: no log file could be read ({n} error{})", if n == 1 { "" } else { "s" }),
     }
     Some(crate::EXIT_ERROR)
+}
+
+/// Local files by size, largest first (S3 objects and standard input keep their place after them).
+fn largest_first(sources: &mut [Source]) {
+    sources.sort_by_cached_key(|s| match s {
+        Source::File(p) => std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)),
+        _ => std::cmp::Reverse(0),
+    });
 }
 
 fn exit_for(max: Option<Severity>, threshold: Option<Severity>) -> u8 {
@@ -434,11 +447,19 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
         }
         run.sigma.matches(ev, &mut matched);
         for i in matched.drain(..) {
-            g.findings.push(sigma_finding(&run.sigma_meta[i], ev, site));
+            let meta = &run.sigma_meta[i];
+            if run.stream.is_some() {
+                if let Err(e) = write_sigma_line(meta, ev, site, &mut g.pending) {
+                    g.write_error.get_or_insert(e.to_string());
+                }
+                g.streamed.push(meta.severity);
+            } else {
+                g.findings.push(sigma_finding(meta, ev, site));
+            }
         }
         // JSON Lines: out in small batches, so a noisy rule neither waits for the end of a
         // large file nor piles up findings in memory.
-        if run.stream.is_some() && g.findings.len() >= STREAM_BATCH {
+        if run.stream.is_some() && (g.findings.len() >= STREAM_BATCH || g.pending.len() >= STREAM_BYTES) {
             flush(run, &mut g, false);
         }
     };
@@ -469,8 +490,9 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
     g
 }
 
-/// Findings per batch written while streaming.
+/// Findings, or bytes of JSON Lines, per batch written while streaming.
 const STREAM_BATCH: usize = 256;
+const STREAM_BYTES: usize = 512 << 10;
 
 /// Streams what a worker has found so far (JSON Lines only); `wait` at the end of a file.
 fn flush(run: &Run, g: &mut Gathered, wait: bool) {
@@ -508,6 +530,7 @@ fn write_stream_some(
     pending: &mut Vec<u8>,
     wait: bool,
 ) -> Result<()> {
+    pending.reserve(findings.len() * 2048);
     for f in findings {
         nextgap_sinks::write_jsonl_finding(f, &mut *pending).context("writing findings")?;
         severities.push(f.severity);
@@ -525,79 +548,6 @@ fn write_stream_some(
 
 /// Bytes a worker may hold back while the output is busy.
 const PENDING_LIMIT: usize = 8 << 20;
-
-/// The parts of a Sigma rule's findings that do not depend on the event.
-struct SigmaMeta {
-    rule_id: String,
-    rule_name: String,
-    title: String,
-    severity: Severity,
-    file_name: String,
-    fix: String,
-    references: nextgap_findings::References,
-}
-
-impl SigmaMeta {
-    fn of(rule: &nextgap_sigma::SigmaRule) -> SigmaMeta {
-        SigmaMeta {
-            rule_id: if rule.id.is_empty() { format!("sigma:{}", rule.name) } else { rule.id.clone() },
-            rule_name: rule.name.clone(),
-            title: rule.title.clone(),
-            severity: rule.level,
-            file_name: file_name(&rule.file).to_string(),
-            fix: sigma_fix(rule),
-            references: nextgap_findings::References {
-                well_architected: vec!["SEC04-BP03".into(), "SEC10-BP02".into()],
-                links: rule.references.clone(),
-                ..Default::default()
-            },
-        }
-    }
-}
-
-/// A Sigma match as a finding: the rule's id, title and level, about the event's principal.
-fn sigma_finding(meta: &SigmaMeta, ev: &Event, site: Site) -> Finding {
-    let event = event_ref(ev, site);
-    let principal = event.principal.clone();
-    let mut finding = Finding {
-        rule_id: meta.rule_id.clone(),
-        rule_name: meta.rule_name.clone(),
-        family: "GAP-DETECT".into(),
-        severity: meta.severity,
-        title: meta.title.clone(),
-        message: format!("{}: {} by {} from {}", meta.title, event.event_name, principal, event.source_ip),
-        location: trail_location(&event, principal, None),
-        evidence: format!(
-            "eventSource {} eventName {} (Sigma rule {})",
-            ev.event_source(),
-            event.event_name,
-            meta.file_name
-        ),
-        fix: meta.fix.clone(),
-        references: meta.references.clone(),
-        fingerprint: String::new(),
-        events: vec![event],
-    };
-    finding.compute_fingerprint();
-    finding
-}
-
-/// Kept short: it is repeated on every hit, and a hunting rule can hit every other event.
-fn sigma_fix(rule: &nextgap_sigma::SigmaRule) -> String {
-    let known = rule.falsepositives.iter().any(|f| !f.eq_ignore_ascii_case("unknown"));
-    if known {
-        format!(
-            "Confirm with the principal's owner that the call was intended; known benign causes are listed in {}.",
-            file_name(&rule.file)
-        )
-    } else {
-        "Confirm with the principal's owner that the call was intended; if not, treat it as an incident.".into()
-    }
-}
-
-fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
 
 fn open_output(args: &TrailArgs) -> Result<Box<dyn Write + Send>> {
     Ok(match &args.output {

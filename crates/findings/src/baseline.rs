@@ -6,8 +6,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 pub fn fingerprint(f: &Finding) -> String {
-    let key =
-        format!("{}|{}|{}|{}", f.rule_id, normalize_path(&f.location.file), f.location.logical_id, f.location.path);
+    fingerprint_of(&f.rule_id, &f.location.file, &f.location.logical_id, &f.location.path)
+}
+
+/// The fingerprint of a finding with these parts (for sinks that write findings without
+/// building a [`Finding`]).
+pub fn fingerprint_of(rule_id: &str, file: &str, logical_id: &str, path: &str) -> String {
+    let key = format!("{rule_id}|{}|{logical_id}|{path}", normalize_path(file));
     format!("{:016x}", fnv1a(key.as_bytes()))
 }
 
