@@ -162,7 +162,18 @@ fn hit(principal: &str, data: &Signal, backup: &Signal, in_window: &[&Signal], w
 
 #[cfg(test)]
 mod tests {
-    use super::RULE;
+    use super::{BACKUP, DATA, RULE};
+
+    /// The names listed for dispatch, the data deletions and the backup deletions (those of
+    /// NG-BACKUP-362) must stay the same lists.
+    #[test]
+    fn event_lists_agree() {
+        let listed: Vec<&str> = RULE.trail_check().unwrap().event_names.to_vec();
+        let known: Vec<&str> = DATA.iter().chain(BACKUP).map(|(n, _)| *n).collect();
+        assert_eq!(listed, known);
+        let backups: Vec<&str> = BACKUP.iter().map(|(n, _)| *n).collect();
+        assert_eq!(backups, crate::rules::trail::backup_deleted::EVENTS.to_vec());
+    }
     use crate::rules::trail::split_runs::assert_split_invariant;
     use crate::testing::trail_findings_on;
     use crate::trail::TrailSettings;
