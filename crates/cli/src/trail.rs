@@ -43,6 +43,10 @@ pub struct TrailArgs {
     /// Run only the Sigma rules.
     #[arg(long)]
     pub no_builtin: bool,
+    /// A Sigma rule (id or file stem) not to run, such as a hunting rule that matches most
+    /// events (repeatable; also `[trail] sigma-disable` in nextgap.toml).
+    #[arg(long, value_name = "RULE")]
+    pub sigma_disable: Vec<String>,
     #[arg(long, short, value_enum, default_value_t = TrailFormat::Text)]
     pub format: TrailFormat,
     /// Write to FILE instead of standard output.
@@ -133,6 +137,8 @@ struct Run<'a> {
     /// Per Sigma rule, what every finding of it repeats (built once: a hunting rule can hit
     /// every other event).
     sigma_meta: Vec<SigmaMeta>,
+    /// Per Sigma rule: not disabled by `--sigma-disable` / `[trail] sigma-disable`.
+    sigma_on: Vec<bool>,
     times: TimeRange,
     read: ReadOptions,
     /// JSON Lines: findings go out as soon as a file is done.
@@ -187,8 +193,11 @@ pub fn run(args: TrailArgs) -> Result<u8> {
 
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     let sigma = load_sigma(&args.sigma, &mut report);
+    let mut off: Vec<String> = config.trail.sigma_disable.clone();
+    off.extend(args.sigma_disable.iter().cloned());
+    let sigma_on = sigma_enabled(&sigma, &off, &mut report)?;
     let engine = if args.no_builtin { None } else { Some(TrailEngine::new(&rule_config(&args, config)?, settings)) };
-    if engine.is_none() && sigma.is_empty() {
+    if engine.is_none() && !sigma_on.contains(&true) {
         bail!("nothing to run: --no-builtin without Sigma rules (--sigma DIR)");
     }
     #[cfg(feature = "aws")]
@@ -208,6 +217,7 @@ pub fn run(args: TrailArgs) -> Result<u8> {
         engine,
         sigma: &sigma,
         sigma_meta: (0..sigma.len()).map(|i| SigmaMeta::of(sigma.rule(i))).collect(),
+        sigma_on,
         times,
         read: ReadOptions::default(),
         stream: stream.as_ref(),
@@ -372,6 +382,31 @@ fn date_range(args: &TrailArgs) -> Result<(DateRange, TimeRange)> {
 }
 
 /// Loads Sigma rules; rules it cannot run are listed as skipped with the reason, never dropped.
+/// Which Sigma rules run; every name to disable must be a loaded rule's id or file stem.
+fn sigma_enabled(rules: &RuleSet, off: &[String], report: &mut Report) -> Result<Vec<bool>> {
+    let named = |i: usize, n: &str| {
+        let r = rules.rule(i);
+        n.eq_ignore_ascii_case(&r.id) || n.eq_ignore_ascii_case(&r.name)
+    };
+    for n in off {
+        if !(0..rules.len()).any(|i| named(i, n)) {
+            bail!("Sigma rule `{n}` to disable is not among the loaded rules (give its id or file stem)");
+        }
+    }
+    Ok((0..rules.len())
+        .map(|i| {
+            let on = !off.iter().any(|n| named(i, n));
+            if !on {
+                let r = rules.rule(i);
+                report
+                    .skipped
+                    .push(Skipped { file: r.file.clone(), reason: "Sigma rule disabled in configuration".into() });
+            }
+            on
+        })
+        .collect())
+}
+
 fn load_sigma(paths: &[PathBuf], report: &mut Report) -> RuleSet {
     let loaded = nextgap_sigma::load_dirs(paths);
     for u in &loaded.unsupported {
@@ -446,7 +481,7 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
             engine.observe(ev, site, &mut g.state);
         }
         run.sigma.matches(ev, &mut matched);
-        for i in matched.drain(..) {
+        for i in matched.drain(..).filter(|&i| run.sigma_on[i]) {
             let meta = &run.sigma_meta[i];
             if run.stream.is_some() {
                 if let Err(e) = write_sigma_line(meta, ev, site, &mut g.pending) {

@@ -1089,3 +1089,51 @@ fn no_secret_is_ever_printed() {
     assert!(all.contains("NG-EC2-361"), "{all}");
     assert!(SECRETS.iter().all(|s| !all.contains(s)), "{all}");
 }
+
+/// A hunting rule that matches most events can be turned off by id or file stem; it is then
+/// listed as skipped, and a name that is not a loaded rule is a usage error.
+#[test]
+fn sigma_rules_can_be_disabled() {
+    let Some(shared) = shared() else { return };
+    let rules = shared.join("rules/sigma-aws/rules");
+    let rules = rules.to_str().unwrap();
+    let names = |report: &Value| -> Vec<String> {
+        let mut v: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !f["rule_id"].as_str().unwrap().starts_with("NG-"))
+            .map(|f| f["rule_name"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (_, all) = example_json(&["--sigma", rules, "--fail-on", "never"]);
+    assert!(names(&all).contains(&"aws_sts_assumerole_misuse".to_string()));
+    let (out, fewer) = example_json(&[
+        "--sigma",
+        rules,
+        "--fail-on",
+        "never",
+        "--sigma-disable",
+        "aws_sts_assumerole_misuse",
+        "--sigma-disable",
+        "f305fd62-beca-47da-ad95-7690a0620084",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut expected = names(&all);
+    expected.retain(|n| n != "aws_sts_assumerole_misuse" && n != "aws_enum_buckets");
+    assert_eq!(names(&fewer), expected);
+    let skipped: Vec<&str> = fewer["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["reason"] == "Sigma rule disabled in configuration")
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    let out = nextgap(&["trail", EXAMPLE, "--no-config", "--sigma", rules, "--sigma-disable", "no-such-rule"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`no-such-rule`"), "{}", stderr(&out));
+}

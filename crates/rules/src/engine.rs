@@ -29,6 +29,9 @@ pub struct TrailConfig {
     pub same_principal_window_minutes: Option<i64>,
     pub failed_logins: Option<usize>,
     pub failed_login_window_minutes: Option<i64>,
+    /// Sigma rules (id or file stem) not to run: hunting rules that match most events.
+    #[serde(default)]
+    pub sigma_disable: Vec<String>,
 }
 
 /// `[live]`: settings of live audits.
