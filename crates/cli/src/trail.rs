@@ -139,6 +139,8 @@ struct Run<'a> {
     sigma_meta: Vec<SigmaMeta>,
     /// Per Sigma rule: not disabled by `--sigma-disable` / `[trail] sigma-disable`.
     sigma_on: Vec<bool>,
+    /// Files read, on a terminal only.
+    progress: Option<Progress>,
     times: TimeRange,
     read: ReadOptions,
     /// JSON Lines: findings go out as soon as a file is done.
@@ -202,7 +204,7 @@ pub fn run(args: TrailArgs) -> Result<u8> {
     }
     #[cfg(feature = "aws")]
     let s3 = crate::trail_s3::S3Reader::for_paths(&args.paths, args.profile.as_deref(), args.region.as_deref())?;
-    let sources = sources(
+    let mut sources = sources(
         &args.paths,
         &days,
         &mut report,
@@ -218,17 +220,20 @@ pub fn run(args: TrailArgs) -> Result<u8> {
         sigma: &sigma,
         sigma_meta: (0..sigma.len()).map(|i| SigmaMeta::of(sigma.rule(i))).collect(),
         sigma_on,
+        progress: Progress::on_terminal(sources.len()),
         times,
         read: ReadOptions::default(),
         stream: stream.as_ref(),
         #[cfg(feature = "aws")]
         s3: s3.as_ref(),
     };
-    let mut sources = sources;
     largest_first(&mut sources);
     // One file per task, largest first, so no worker is left with a big file at the end.
     let gathered =
         sources.par_iter().with_max_len(1).map(|s| read_source(&run, s)).reduce(Gathered::default, Gathered::merge);
+    if let Some(p) = &run.progress {
+        p.bar.finish_and_clear();
+    }
     if let Some(e) = &gathered.write_error {
         bail!("writing findings: {e}");
     }
@@ -522,7 +527,36 @@ fn read_source(run: &Run, source: &Source) -> Gathered {
         g.findings.extend(engine.drain_findings(&mut g.state));
     }
     flush(run, &mut g, true);
+    if let Some(p) = &run.progress {
+        p.file_done(g.events);
+    }
     g
+}
+
+/// Files read and events seen, on standard error when it is a terminal (never in CI, pipes or
+/// files), for sweeps that take minutes.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    events: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    fn on_terminal(files: usize) -> Option<Progress> {
+        if files < 2 || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+            return None;
+        }
+        let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files · {msg} · {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        let bar = indicatif::ProgressBar::with_draw_target(Some(files as u64), indicatif::ProgressDrawTarget::stderr())
+            .with_style(style);
+        Some(Progress { bar, events: Default::default() })
+    }
+
+    fn file_done(&self, events: u64) {
+        let total = self.events.fetch_add(events, std::sync::atomic::Ordering::Relaxed) + events;
+        self.bar.set_message(format!("{total} events"));
+        self.bar.inc(1);
+    }
 }
 
 /// Findings, or bytes of JSON Lines, per batch written while streaming.
