@@ -1,0 +1,1 @@
+//! The catalogue of AWS actions (being written).

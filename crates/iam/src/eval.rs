@@ -1,0 +1,1 @@
+//! The policy evaluation engine (being written).
