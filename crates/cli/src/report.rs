@@ -64,25 +64,11 @@ pub struct ReportArgs {
 impl ReportArgs {
     /// The configuration: `--config`, else `nextgap.toml` upward from `start`.
     pub fn load_config(&self, start: Option<&Path>) -> Result<Config> {
-        let path = match (&self.config, self.no_config) {
-            (Some(p), _) => Some(p.clone()),
-            (None, true) => None,
-            (None, false) => start.and_then(discover::find_config),
-        };
-        let Some(path) = path else { return Ok(Config::default()) };
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        Config::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        load_config(self.config.as_deref(), self.no_config, start)
     }
 
     pub fn threshold(&self, config: &Config) -> Result<Option<Severity>> {
-        match self.fail_on.as_deref().or(config.scan.fail_on.as_deref()) {
-            None => Ok(Some(Severity::Low)),
-            Some(v) if v.eq_ignore_ascii_case("never") || v.eq_ignore_ascii_case("none") => Ok(None),
-            Some(v) => match Severity::parse(v) {
-                Some(s) => Ok(Some(s)),
-                None => bail!("--fail-on takes low, medium, high, critical or never, not `{v}`"),
-            },
-        }
+        threshold(self.fail_on.as_deref(), config, Severity::Low)
     }
 
     /// The enabled rules, narrowed by `--rule`.
@@ -152,6 +138,30 @@ impl ReportArgs {
         .and_then(|_| out.flush())
         .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
         .context("writing the report")
+    }
+}
+
+/// `--config FILE`, else (unless `--no-config`) `nextgap.toml` found upward from `start`.
+pub fn load_config(config: Option<&Path>, no_config: bool, start: Option<&Path>) -> Result<Config> {
+    let path = match (config, no_config) {
+        (Some(p), _) => Some(p.to_path_buf()),
+        (None, true) => None,
+        (None, false) => start.and_then(discover::find_config),
+    };
+    let Some(path) = path else { return Ok(Config::default()) };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Config::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// `--fail-on`, else `[scan] fail-on`, else the command's default; `never` turns it off.
+pub fn threshold(fail_on: Option<&str>, config: &Config, default: Severity) -> Result<Option<Severity>> {
+    match fail_on.or(config.scan.fail_on.as_deref()) {
+        None => Ok(Some(default)),
+        Some(v) if v.eq_ignore_ascii_case("never") || v.eq_ignore_ascii_case("none") => Ok(None),
+        Some(v) => match Severity::parse(v) {
+            Some(s) => Ok(Some(s)),
+            None => bail!("--fail-on takes low, medium, high, critical or never, not `{v}`"),
+        },
     }
 }
 

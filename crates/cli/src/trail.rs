@@ -4,7 +4,6 @@
 //! that need several events (a window, a count) keep small signals that are merged as workers
 //! finish and judged once at the end. JSON Lines output is written as findings are made.
 
-use crate::discover as config_discover;
 use crate::report::{findings_exit_code, ColorChoice};
 use crate::trail_sigma::{sigma_finding, write_sigma_line, SigmaMeta};
 use anyhow::{bail, Context, Result};
@@ -312,25 +311,15 @@ fn sort_by_time(findings: &mut [Finding]) {
     findings.sort_by_cached_key(key);
 }
 
+/// The configuration: `--config`, else `nextgap.toml` upward from the current directory.
 fn load_config(args: &TrailArgs) -> Result<Config> {
-    let path = match (&args.config, args.no_config) {
-        (Some(p), _) => Some(p.clone()),
-        (None, true) => None,
-        (None, false) => std::env::current_dir().ok().and_then(|d| config_discover::find_config(&d)),
-    };
-    let Some(path) = path else { return Ok(Config::default()) };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    Config::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let cwd = std::env::current_dir().ok();
+    crate::report::load_config(args.config.as_deref(), args.no_config, cwd.as_deref())
 }
 
+/// `trail` fails on `high` by default: logs hold many low-severity traces of normal work.
 fn threshold(args: &TrailArgs, config: &Config) -> Result<Option<Severity>> {
-    match args.fail_on.as_deref().or(config.scan.fail_on.as_deref()) {
-        None => Ok(Some(Severity::High)),
-        Some(v) if v.eq_ignore_ascii_case("never") || v.eq_ignore_ascii_case("none") => Ok(None),
-        Some(v) => Severity::parse(v)
-            .map(Some)
-            .ok_or_else(|| anyhow::anyhow!("--fail-on takes low, medium, high, critical or never, not `{v}`")),
-    }
+    crate::report::threshold(args.fail_on.as_deref(), config, Severity::High)
 }
 
 /// `--rule` narrows the enabled rules: the ones named are on, every other is off.
