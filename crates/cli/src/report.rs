@@ -27,6 +27,25 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--config FILE` / `--no-config`, shared by every command that reads `nextgap.toml`.
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Configuration file (default: `nextgap.toml` found upward from the first path, or from
+    /// the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not look for `nextgap.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// `--config`, else (unless `--no-config`) `nextgap.toml` upward from `start`.
+    pub fn load(&self, start: Option<&Path>) -> Result<Config> {
+        load_config(self.config.as_deref(), self.no_config, start)
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
@@ -38,13 +57,8 @@ pub struct ReportArgs {
     /// `never`. Default: low.
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
-    /// Configuration file (default: `nextgap.toml` found upward from the first path, or from
-    /// the current directory).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Do not look for `nextgap.toml`.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Report only findings not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -64,7 +78,7 @@ pub struct ReportArgs {
 impl ReportArgs {
     /// The configuration: `--config`, else `nextgap.toml` upward from `start`.
     pub fn load_config(&self, start: Option<&Path>) -> Result<Config> {
-        load_config(self.config.as_deref(), self.no_config, start)
+        self.config.load(start)
     }
 
     pub fn threshold(&self, config: &Config) -> Result<Option<Severity>> {
@@ -142,7 +156,7 @@ impl ReportArgs {
 }
 
 /// `--config FILE`, else (unless `--no-config`) `nextgap.toml` found upward from `start`.
-pub fn load_config(config: Option<&Path>, no_config: bool, start: Option<&Path>) -> Result<Config> {
+fn load_config(config: Option<&Path>, no_config: bool, start: Option<&Path>) -> Result<Config> {
     let path = match (config, no_config) {
         (Some(p), _) => Some(p.to_path_buf()),
         (None, true) => None,

@@ -67,11 +67,8 @@ pub struct TrailArgs {
     /// Exit 1 when a finding is at or above this severity, or `never`. Default: high.
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
-    /// Configuration file (default: `nextgap.toml` found upward from the current directory).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: crate::report::ConfigArgs,
     /// Only these built-in rules (ids, names or families; repeatable).
     #[arg(long, value_name = "RULE")]
     pub rule: Vec<String>,
@@ -311,10 +308,12 @@ fn sort_by_time(findings: &mut [Finding]) {
     findings.sort_by_cached_key(key);
 }
 
-/// The configuration: `--config`, else `nextgap.toml` upward from the current directory.
+/// The configuration: `--config`, else `nextgap.toml` upward from the first local path (as
+/// `iac` does), or from the current directory for `s3://` and standard input.
 fn load_config(args: &TrailArgs) -> Result<Config> {
-    let cwd = std::env::current_dir().ok();
-    crate::report::load_config(args.config.as_deref(), args.no_config, cwd.as_deref())
+    let first = args.paths.iter().find(|p| *p != "-" && !p.starts_with("s3://")).map(PathBuf::from);
+    let start = first.or_else(|| std::env::current_dir().ok());
+    args.config.load(start.as_deref())
 }
 
 /// `trail` fails on `high` by default: logs hold many low-severity traces of normal work.
