@@ -36,6 +36,7 @@ pub mod policy;
 pub mod variables;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use policy::{Effect, Policy, PolicyError, Statement};
 
@@ -78,16 +79,16 @@ pub struct Request {
 /// Every policy that takes part in one request.
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
-    pub identity: Vec<Policy>,
-    pub boundary: Option<Policy>,
+    pub identity: Vec<Arc<Policy>>,
+    pub boundary: Option<Arc<Policy>>,
     /// Session policies (inline and managed, which combine as a union); empty for none.
-    pub session: Vec<Policy>,
+    pub session: Vec<Arc<Policy>>,
     /// SCPs by level of the principal account's OU path; each level must allow.
-    pub scps: Vec<Vec<Policy>>,
+    pub scps: Vec<Vec<Arc<Policy>>>,
     /// RCPs by level of the resource account's OU path; each level must allow.
-    pub rcps: Vec<Vec<Policy>>,
+    pub rcps: Vec<Vec<Arc<Policy>>>,
     /// The resource's policy (bucket policy, key policy, role trust policy, …).
-    pub resource: Option<Policy>,
+    pub resource: Option<Arc<Policy>>,
     /// Defaults to the account in the principal ARN.
     pub principal_account: Option<String>,
     /// Defaults to the account in the resource ARN, else the principal's account.
@@ -339,7 +340,7 @@ fn judge_statement(layer: Layer, policy: &Policy, stmt: &Statement, req: &Reques
 /// Every statement of the layer's policies that (possibly) applies.
 fn judge_layer<'a>(
     layer: Layer,
-    policies: impl IntoIterator<Item = &'a Policy>,
+    policies: impl IntoIterator<Item = &'a Arc<Policy>>,
     req: &Request,
     ctx: &Ctx,
 ) -> Vec<Applied> {
@@ -375,7 +376,7 @@ struct Judgement {
 
 impl Judgement {
     fn new(set: &PolicySet, req: &Request, ctx: &Ctx) -> Judgement {
-        let levels = |levels: &[Vec<Policy>], mk: fn(usize) -> Layer| {
+        let levels = |levels: &[Vec<Arc<Policy>>], mk: fn(usize) -> Layer| {
             levels.iter().enumerate().map(|(i, l)| judge_layer(mk(i), l, req, ctx)).collect()
         };
         let session = (!set.session.is_empty()).then(|| judge_layer(Layer::Session, &set.session, req, ctx));

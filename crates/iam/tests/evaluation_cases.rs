@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use nextgap_iam::eval::{evaluate, ContextValue, Outcome, Policy, PolicySet, Request};
 use serde_json::Value;
+use std::sync::Arc;
 
 const HOME_ACCOUNT: &str = "111122223333";
 const DEFAULT_CALLER: &str = "arn:aws:iam::111122223333:user/caller";
@@ -23,16 +24,16 @@ fn oracle() -> PathBuf {
         .join("oracles/iam/policy-evaluation-cases.json")
 }
 
-fn policy(name: &str, doc: &Value) -> Result<Policy, String> {
-    Policy::parse(name, doc).map_err(|e| e.to_string())
+fn policy(name: &str, doc: &Value) -> Result<Arc<Policy>, String> {
+    Policy::parse(name, doc).map(Arc::new).map_err(|e| e.to_string())
 }
 
-fn list(v: Option<&Value>, name: &str) -> Result<Vec<Policy>, String> {
+fn list(v: Option<&Value>, name: &str) -> Result<Vec<Arc<Policy>>, String> {
     let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
     items.iter().enumerate().map(|(i, d)| policy(&format!("{name}[{i}]"), d)).collect()
 }
 
-fn levels(v: Option<&Value>, name: &str) -> Result<Vec<Vec<Policy>>, String> {
+fn levels(v: Option<&Value>, name: &str) -> Result<Vec<Vec<Arc<Policy>>>, String> {
     let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
     items.iter().enumerate().map(|(i, l)| list(Some(l), &format!("{name}[{i}]"))).collect()
 }

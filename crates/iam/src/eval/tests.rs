@@ -3,11 +3,11 @@
 use super::*;
 use serde_json::{json, Value};
 
-fn pol(name: &str, statements: Value) -> Policy {
-    Policy::parse(name, &json!({"Version": "2012-10-17", "Statement": statements})).unwrap()
+fn pol(name: &str, statements: Value) -> Arc<Policy> {
+    Arc::new(Policy::parse(name, &json!({"Version": "2012-10-17", "Statement": statements})).unwrap())
 }
 
-fn allow_all(name: &str) -> Policy {
+fn allow_all(name: &str) -> Arc<Policy> {
     pol(name, json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))
 }
 
