@@ -223,6 +223,11 @@ mod aws {
         }
     }
 
+    /// Reads the account(s) live, for commands that work on a snapshot (`wargame`).
+    pub fn live_snapshot(a: &AwsArgs) -> Result<Snapshot> {
+        collect_blocking(&options(a)?, progress())
+    }
+
     pub fn collect(args: CollectArgs) -> Result<u8> {
         let snapshot = collect_blocking(&options(&args.aws)?, progress())?;
         nextgap_snapshot::write(&args.output, &snapshot)?;
@@ -249,11 +254,16 @@ mod aws {
 }
 
 #[cfg(feature = "aws")]
-pub use aws::{collect, scan};
+pub use aws::{collect, live_snapshot, scan};
 
 #[cfg(not(feature = "aws"))]
 pub fn collect(_: CollectArgs) -> Result<u8> {
     bail!("this nextgap was built without the `aws` feature: `collect` is not available (use `audit` on a snapshot)")
+}
+
+#[cfg(not(feature = "aws"))]
+pub fn live_snapshot(_: &AwsArgs) -> Result<Snapshot> {
+    bail!("this nextgap was built without the `aws` feature: name an input file (a snapshot or an authorization-details export)")
 }
 
 #[cfg(not(feature = "aws"))]

@@ -3,12 +3,14 @@
 mod discover;
 mod explain;
 mod iac;
+mod iam_lint;
 mod live;
 mod report;
 mod trail;
 #[cfg(feature = "aws")]
 mod trail_s3;
 mod trail_sigma;
+mod wargame;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +35,11 @@ enum Command {
     /// Find anti-patterns and attacks in CloudTrail logs (files, folders, `s3://`), with the
     /// built-in detections and Sigma rules.
     Trail(Box<trail::TrailArgs>),
+    /// IAM policy tools: `nextgap iam lint POLICY.json|DIR`.
+    Iam(iam_lint::IamArgs),
+    /// War-game a compromise from the account's IAM: who it reaches, whether it becomes
+    /// administrator, what it can delete or blind; `--all` ranks every principal.
+    Wargame(Box<wargame::WargameArgs>),
     /// List the rules.
     Rules(explain::RulesArgs),
     /// Explain a rule: what, why, the fix with a snippet, and references.
@@ -58,6 +65,8 @@ fn main() -> ExitCode {
         Command::Collect(args) => live::collect(*args),
         Command::Audit(args) => live::audit(*args),
         Command::Trail(args) => trail::run(*args),
+        Command::Iam(args) => iam_lint::run(args),
+        Command::Wargame(args) => wargame::run(*args),
         Command::Rules(args) => explain::rules(args),
         Command::Explain(args) => explain::explain(args),
     };

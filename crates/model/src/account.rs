@@ -92,8 +92,16 @@ impl PublicAccessBlockFlags {
 pub struct Organization {
     pub id: String,
     pub management_account_id: String,
-    /// Service control policies (names and documents), when readable.
+    /// Service control policies (names, documents and targets), when readable.
     pub service_control_policies: Fact<Vec<NamedPolicy>>,
+    /// The account's path in the Organization: the root id first, then the OU ids down to the
+    /// account's parent (`["r-ab12", "ou-ab12-1111"]`). An SCP or RCP applies to the account
+    /// when it targets one of these or the account itself.
+    #[serde(default)]
+    pub parents: Fact<Vec<String>>,
+    /// Resource control policies (names, documents and targets), when readable.
+    #[serde(default)]
+    pub resource_control_policies: Fact<Vec<NamedPolicy>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -101,6 +109,10 @@ pub struct NamedPolicy {
     pub id: String,
     pub name: String,
     pub document: serde_json::Value,
+    /// Ids of the root, OUs and accounts the policy is attached to (empty when unknown, as in
+    /// snapshots written before targets were collected).
+    #[serde(default)]
+    pub targets: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! Rules read only the normalized model, so they run on any source.
 
 mod engine;
+pub mod graph;
 mod hits;
 mod meta;
 pub mod prelude;

@@ -84,6 +84,8 @@ pub enum Check {
     Model(fn(&Model, &mut Hits)),
     /// CloudTrail events (`nextgap trail`).
     Trail(TrailCheck),
+    /// One principal's blast radius in the principal graph (`nextgap wargame --all`).
+    Graph(crate::graph::GraphCheck),
 }
 
 impl Rule {
@@ -91,14 +93,14 @@ impl Rule {
     pub fn model_check(&self) -> Option<fn(&Model, &mut Hits)> {
         match self.check {
             Check::Model(f) => Some(f),
-            Check::Trail(_) => None,
+            Check::Trail(_) | Check::Graph(_) => None,
         }
     }
 
     pub fn trail_check(&self) -> Option<&TrailCheck> {
         match &self.check {
             Check::Trail(t) => Some(t),
-            Check::Model(_) => None,
+            Check::Model(_) | Check::Graph(_) => None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod junit;
 mod sarif;
 mod text;
 mod trail;
+pub mod wargame;
 
 pub use json::write_json;
 pub use junit::{write_junit, write_junit_scanned, CLEAN_SUITE};

@@ -15,6 +15,7 @@ use nextgap_model::account::{Account, Unavailable};
 use nextgap_model::policy::from_json;
 use nextgap_model::{Model, Node, Pos, Resource, Value};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -36,6 +37,11 @@ pub struct AccountSnapshot {
     pub resources: Vec<LiveResource>,
     #[serde(default)]
     pub unavailable: Vec<Unavailable>,
+    /// AWS-managed policy ARN -> its default version's document, for the AWS-managed policies
+    /// attached to some principal. Kept apart from `resources`: they are AWS's documents, not
+    /// the account's, so no rule judges them; analyses that follow permissions read them here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aws_managed_policies: BTreeMap<String, serde_json::Value>,
 }
 
 /// A live resource in CloudFormation shape: `type` and property names of the CloudFormation
@@ -163,6 +169,9 @@ fn merge_account(snapshot: &mut Snapshot, incoming: AccountSnapshot) {
     let target = account_for(snapshot, &incoming.account.account_id.clone());
     let known: std::collections::HashSet<String> = target.resources.iter().map(|r| r.arn.clone()).collect();
     target.resources.extend(incoming.resources.into_iter().filter(|r| !known.contains(&r.arn)));
+    for (arn, document) in incoming.aws_managed_policies {
+        target.aws_managed_policies.entry(arn).or_insert(document);
+    }
 }
 
 /// The model of one account: its resources (logical id = ARN, unique across types and
@@ -246,6 +255,10 @@ mod tests {
                     region: "eu-west-1".into(),
                     reason: "AccessDenied".into(),
                 }],
+                aws_managed_policies: BTreeMap::from([(
+                    "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string(),
+                    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}),
+                )]),
             }],
         }
     }
@@ -279,5 +292,36 @@ mod tests {
         assert_eq!(account.arn.as_deref(), Some("arn:aws:iam::111122223333:root"));
         assert!(model.unavailable("ec2:DescribeSecurityGroups", "eu-west-1").is_some());
         assert!(model.unavailable("ec2:DescribeSecurityGroups", "us-east-1").is_none());
+        // The AWS-managed document is AWS's: no resource, no policy for the rules to judge.
+        assert_eq!(model.resources.len(), 3);
+        assert_eq!(model.policies.len(), 1);
+    }
+
+    #[test]
+    fn old_snapshots_without_the_new_fields_still_load() {
+        let text = r#"{"schema_version": "1", "tool": "nextgap 0.1", "accounts": [{
+            "account": {"account_id": "111122223333", "collected_at": "2026-11-23T00:00:00Z", "regions": [],
+                "organization": {"known": {"id": "o-1", "management_account_id": "111122223333",
+                    "service_control_policies": {"known": [{"id": "p-1", "name": "guard", "document": {}}]}}}},
+            "resources": []}]}"#;
+        let snapshot: Snapshot = serde_json::from_str(text).unwrap();
+        let account = &snapshot.accounts[0];
+        assert!(account.aws_managed_policies.is_empty());
+        let org = account.account.organization.known().unwrap().as_ref().unwrap();
+        assert_eq!(org.parents.reason(), Some("not collected"));
+        assert_eq!(org.resource_control_policies.reason(), Some("not collected"));
+        assert_eq!(org.service_control_policies.known().unwrap()[0].targets, Vec::<String>::new());
+        let written = serde_json::to_value(&snapshot).unwrap();
+        assert!(written["accounts"][0].get("aws_managed_policies").is_none(), "empty map is not written");
+    }
+
+    #[test]
+    fn merging_keeps_aws_managed_policies() {
+        let mut second = sample().accounts[0].clone();
+        second.aws_managed_policies.insert("arn:aws:iam::aws:policy/Other".into(), json!({"Statement": []}));
+        let merged = merge(vec![Input::Snapshot(sample()), Input::AuthorizationDetails(Box::new(second))]);
+        assert_eq!(merged.accounts.len(), 1);
+        let arns: Vec<&str> = merged.accounts[0].aws_managed_policies.keys().map(String::as_str).collect();
+        assert_eq!(arns, ["arn:aws:iam::aws:policy/Other", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     }
 }

@@ -1,6 +1,7 @@
 //! EC2 in one region: security groups (one ingress/egress entry per source, whether a network
 //! interface uses them), volumes, own snapshots and images (and whether they are public), EBS
-//! encryption by default. Also the account's enabled regions.
+//! encryption by default, instances and their instance profiles. Also the account's enabled
+//! regions.
 
 use crate::scope::{time, Scope};
 use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SecurityGroup, SnapshotAttributeName};
@@ -17,6 +18,7 @@ pub async fn collect(scope: &Scope) {
         volumes(scope, &ec2),
         snapshots(scope, &ec2),
         images(scope, &ec2),
+        instances(scope, &ec2),
         encryption_by_default(scope, &ec2),
     );
 }
@@ -175,6 +177,22 @@ async fn images(scope: &Scope, ec2: &Client) {
         let p = json!({"ImageId": id, "Name": i.name(), "CreationDate": i.creation_date(), "Public": i.public()});
         let arn = format!("arn:{}:ec2:{}::image/{id}", scope.partition, scope.region);
         scope.push("AWS::EC2::Image", arn, p);
+    }
+}
+
+/// Instances with the instance profile that lends them a role's credentials.
+async fn instances(scope: &Scope, ec2: &Client) {
+    let reservations = scope
+        .read("ec2:DescribeInstances", ec2.describe_instances().into_paginator().items().send().try_collect())
+        .await;
+    for i in reservations.unwrap_or_default().iter().flat_map(|r| r.instances()) {
+        let id = i.instance_id().unwrap_or_default();
+        let p = json!({
+            "InstanceId": id,
+            "IamInstanceProfile": i.iam_instance_profile().and_then(|p| p.arn()),
+            "State": i.state().and_then(|s| s.name()).map(|n| n.as_str()),
+        });
+        scope.push("AWS::EC2::Instance", scope.arn("ec2", &format!("instance/{id}")), p);
     }
 }
 

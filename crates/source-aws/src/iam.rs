@@ -4,8 +4,8 @@
 
 use crate::scope::{time, Scope};
 use aws_sdk_iam::types::{
-    AttachedPermissionsBoundary, AttachedPolicy, EntityType, GroupDetail, ManagedPolicyDetail, PolicyDetail,
-    RoleDetail, Tag, UserDetail,
+    AttachedPermissionsBoundary, AttachedPolicy, EntityType, GroupDetail, InstanceProfile, ManagedPolicyDetail,
+    PolicyDetail, RoleDetail, Tag, UserDetail,
 };
 use aws_sdk_iam::Client;
 use futures::{stream, StreamExt};
@@ -31,9 +31,16 @@ pub async fn collect(scope: &Scope) {
         user["LoginProfile"] = login;
         user["MFADevices"] = mfa;
     }
+    let aws_policies = aws_managed_policies(scope, &iam, &details).await;
+    if let Some(policies) = details["Policies"].as_array_mut() {
+        policies.extend(aws_policies);
+    }
     if let Ok(snapshot) = nextgap_snapshot::from_authorization_details(&crate::scope::prune(details.clone())) {
         for r in snapshot.resources {
             scope.push(&r.resource_type, r.arn, r.properties);
+        }
+        for (arn, document) in snapshot.aws_managed_policies {
+            scope.aws_managed_policy(arn, document);
         }
     }
     access_keys(scope, &iam, &details).await;
@@ -43,8 +50,48 @@ fn text(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
-/// All pages merged into one AWS CLI-shaped document. AWS-managed policies are left out: their
-/// attachment is judged on the principal.
+/// Distinct AWS-managed policy ARNs attached to (or bounding) some user, group or role, sorted.
+fn attached_aws_managed(details: &Value) -> Vec<String> {
+    let mut arns = std::collections::BTreeSet::new();
+    for key in ["UserDetailList", "GroupDetailList", "RoleDetailList"] {
+        for principal in details[key].as_array().into_iter().flatten() {
+            let attached = principal["AttachedManagedPolicies"].as_array().into_iter().flatten();
+            arns.extend(attached.map(|p| text(p, "PolicyArn")));
+            arns.insert(text(&principal["PermissionsBoundary"], "PermissionsBoundaryArn"));
+        }
+    }
+    arns.into_iter().filter(|arn| arn.split(':').nth(4) == Some("aws")).collect()
+}
+
+/// `Policies` entries (AWS CLI shape, default version only) for the AWS-managed policies in
+/// use, read one by one so only the documents that can matter are fetched. A policy that
+/// cannot be read is recorded as unavailable and left out of the map.
+async fn aws_managed_policies(scope: &Scope, iam: &Client, details: &Value) -> Vec<Value> {
+    stream::iter(attached_aws_managed(details))
+        .map(|arn| async move { aws_managed_policy(scope, iam, &arn).await })
+        .buffer_unordered(scope.concurrency)
+        .filter_map(|entry| async move { entry })
+        .collect()
+        .await
+}
+
+async fn aws_managed_policy(scope: &Scope, iam: &Client, arn: &str) -> Option<Value> {
+    let policy = scope.read("iam:GetPolicy", iam.get_policy().policy_arn(arn).send()).await.ok()?;
+    let policy = policy.policy()?;
+    let version_id = policy.default_version_id()?;
+    let version = scope
+        .read("iam:GetPolicyVersion", iam.get_policy_version().policy_arn(arn).version_id(version_id).send())
+        .await
+        .ok()?;
+    let document = version.policy_version().and_then(|v| v.document())?;
+    Some(json!({
+        "PolicyName": policy.policy_name(), "Arn": arn, "DefaultVersionId": version_id,
+        "PolicyVersionList": [{"VersionId": version_id, "IsDefaultVersion": true, "Document": document}],
+    }))
+}
+
+/// All pages merged into one AWS CLI-shaped document. AWS-managed policies are not asked for
+/// here; the attached ones are read separately ([`aws_managed_policies`]).
 async fn authorization_details(scope: &Scope, iam: &Client) -> Result<Value, String> {
     let pages = scope
         .read(
@@ -125,6 +172,15 @@ fn role(r: &RoleDetail) -> Value {
         "PermissionsBoundary": boundary(r.permissions_boundary()),
         "Tags": tags(r.tags()),
         "RoleLastUsed": last_used,
+        "InstanceProfileList": r.instance_profile_list().iter().map(instance_profile).collect::<Vec<_>>(),
+    })
+}
+
+fn instance_profile(p: &InstanceProfile) -> Value {
+    let roles: Vec<Value> = p.roles().iter().map(|r| json!({"RoleName": r.role_name(), "Arn": r.arn()})).collect();
+    json!({
+        "Path": p.path(), "InstanceProfileName": p.instance_profile_name(), "InstanceProfileId": p.instance_profile_id(),
+        "Arn": p.arn(), "CreateDate": time(Some(p.create_date())), "Roles": roles,
     })
 }
 

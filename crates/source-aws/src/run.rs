@@ -26,6 +26,9 @@ pub const REGIONAL: &[&str] = &[
     "macie2",
     "dynamodb",
     "backup",
+    "lambda",
+    "cloudformation",
+    "codebuild",
 ];
 
 /// What every account's collection shares.
@@ -179,6 +182,9 @@ async fn service_task(service: &str, scope: &Scope) {
         "macie2" => Box::pin(crate::macie::collect(scope)).await,
         "dynamodb" => Box::pin(crate::dynamodb::collect(scope)).await,
         "backup" => Box::pin(crate::backup::collect(scope)).await,
+        "lambda" => Box::pin(crate::lambda::collect(scope)).await,
+        "cloudformation" => Box::pin(crate::cloudformation::collect(scope)).await,
+        "codebuild" => Box::pin(crate::codebuild::collect(scope)).await,
         other => unreachable!("unknown service task {other}"),
     }
 }

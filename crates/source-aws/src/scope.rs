@@ -10,6 +10,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use nextgap_model::account::{Account, RegionFacts, Unavailable};
 use nextgap_snapshot::{AccountSnapshot, LiveResource};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,7 @@ pub struct Sink {
     account: Mutex<Account>,
     resources: Mutex<Vec<LiveResource>>,
     unavailable: Mutex<Vec<Unavailable>>,
+    aws_managed_policies: Mutex<BTreeMap<String, Value>>,
 }
 
 impl Sink {
@@ -34,7 +36,8 @@ impl Sink {
         let mut unavailable = std::mem::take(&mut *lock(&self.unavailable));
         unavailable.sort_by(|a, b| (&a.operation, &a.region, &a.reason).cmp(&(&b.operation, &b.region, &b.reason)));
         unavailable.dedup();
-        AccountSnapshot { account: lock(&self.account).clone(), resources, unavailable }
+        let aws_managed_policies = std::mem::take(&mut *lock(&self.aws_managed_policies));
+        AccountSnapshot { account: lock(&self.account).clone(), resources, unavailable, aws_managed_policies }
     }
 }
 
@@ -147,6 +150,11 @@ impl Scope {
     pub fn push(&self, resource_type: &str, arn: String, properties: Value) {
         let properties = prune(properties);
         lock(&self.sink.resources).push(LiveResource { resource_type: resource_type.to_string(), arn, properties });
+    }
+
+    /// The default document of an AWS-managed policy attached in the account.
+    pub fn aws_managed_policy(&self, arn: String, document: Value) {
+        lock(&self.sink.aws_managed_policies).insert(arn, document);
     }
 
     pub fn account(&self, f: impl FnOnce(&mut Account)) {

@@ -128,6 +128,8 @@ fn check_insecure(a: &AccountSnapshot, ids: &seed::Insecure, default_sg: &str) {
         ])
     );
     check_insecure_iam(a, &user_arn, &[key(0), key(1)]);
+    let admin = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    assert_eq!(a.aws_managed_policies, std::collections::BTreeMap::from([(ADMIN_POLICY.to_string(), admin)]));
     check_insecure_data(a, ids, &rds_snapshot);
     check_insecure_network(a, ids, default_sg);
     check_insecure_facts(a);
@@ -284,6 +286,7 @@ fn check_clean(a: &AccountSnapshot, ids: &seed::Clean, default_sg: &str) {
         ]),
         "nothing of the insecure account survives the reset"
     );
+    assert!(a.aws_managed_policies.is_empty(), "no AWS-managed policy is attached");
     check_clean_resources(a, ids, &plan);
     check_clean_facts(a, ids);
     assert_emulator_gaps(a);
@@ -415,11 +418,39 @@ async fn organization_accounts_through_assumed_roles() {
     assert_eq!(management.management_account_id, ACCOUNT);
     let scps = management.service_control_policies.known().expect("SCPs readable from the management account");
     assert_eq!(scps.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["FullAWSAccess"]);
+    assert_eq!(management.parents.known(), Some(&vec![root_id(&management)]));
+    let rcps = management.resource_control_policies.known().expect("RCPs readable from the management account");
+    assert_eq!(rcps.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["RCPFullAWSAccess"]);
     for a in &snapshot.accounts {
         assert!(a.resources.iter().all(|r| !r.arn.contains(":iam::") || r.arn.contains(&a.account.account_id)));
-        assert_emulator_gaps_without_buckets(a);
     }
+    assert_emulator_gaps_without_buckets(account(&snapshot, ACCOUNT));
+    check_member_path_unknown(account(&snapshot, &member));
     check_progress(&recorder, &[ACCOUNT, member.as_str()]);
+}
+
+/// The root: the one target of FullAWSAccess that is neither an OU nor an account.
+fn root_id(org: &nextgap_model::account::Organization) -> String {
+    let scps = org.service_control_policies.known().unwrap();
+    scps[0].targets.iter().find(|t| t.starts_with("r-")).expect("FullAWSAccess on the root").clone()
+}
+
+/// moto answers a member's `ListParents` from the member's own (empty) Organization data, as
+/// AWS answers a member with AccessDenied: the path is unknown with the reason, and recorded.
+fn check_member_path_unknown(a: &AccountSnapshot) {
+    let ops: Vec<&str> =
+        a.unavailable.iter().map(|u| u.operation.as_str()).filter(|o| *o != "s3:GetBucketVersioning").collect();
+    assert_eq!(
+        ops,
+        ["access-analyzer:ListAnalyzers", "macie2:GetMacieSession", "organizations:ListParents"],
+        "{:#?}",
+        a.unavailable
+    );
+    let org = a.account.organization.known().unwrap().clone().expect("a member of the organization");
+    let reason = "AccountNotFoundException: You specified an account that doesn't exist.";
+    assert_eq!(org.parents.reason(), Some(reason));
+    let listed = a.unavailable.iter().find(|u| u.operation == "organizations:ListParents").unwrap();
+    assert_eq!((listed.region.as_str(), listed.reason.as_str()), ("", reason));
 }
 
 fn assert_emulator_gaps_without_buckets(a: &AccountSnapshot) {
@@ -428,17 +459,21 @@ fn assert_emulator_gaps_without_buckets(a: &AccountSnapshot) {
     assert_eq!(ops, ["access-analyzer:ListAnalyzers", "macie2:GetMacieSession"], "{:#?}", a.unavailable);
 }
 
-/// Every (account, service, region) started once and finished once; only the emulator gaps
-/// (and S3 versioning) are not ok.
+/// Every (account, service, region) started once and finished once; only the emulator gaps,
+/// S3 versioning and the member's Organization path are not ok.
 fn check_progress(recorder: &Recorder, accounts: &[&str]) {
     let events = recorder.0.lock().unwrap().clone();
     let started: Vec<_> = events.iter().filter(|e| e.3.is_none()).collect();
     let finished: Vec<_> = events.iter().filter(|e| e.3.is_some()).collect();
     assert_eq!(started.len(), finished.len());
-    assert_eq!(started.len(), accounts.len() * (6 + 10), "6 global and 10 regional services per account");
+    assert_eq!(started.len(), accounts.len() * (6 + 13), "6 global and 13 regional services per account");
     let failed: std::collections::BTreeSet<(&str, &str)> =
         finished.iter().filter(|e| e.3 == Some(false)).map(|e| (e.1.as_str(), e.2.as_str())).collect();
-    assert_eq!(failed.into_iter().collect::<Vec<_>>(), [("access-analyzer", REGION), ("macie2", REGION), ("s3", "")]);
+    assert_eq!(
+        failed.into_iter().collect::<Vec<_>>(),
+        [("access-analyzer", REGION), ("macie2", REGION), ("organizations", ""), ("s3", "")],
+        "organizations: the member's ListParents"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -492,4 +527,112 @@ async fn other_accounts_need_a_role_name() {
     .await
     .unwrap_err();
     assert!(err.to_string().contains("--role-name"), "{err}");
+}
+
+/// Workloads and the roles they run as, the AWS-managed documents attached to those roles, and
+/// the account's place in its Organization with the policies' targets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workloads_managed_policies_and_organization_path() {
+    let Some(moto) = Moto::start() else { return };
+    let config = moto.config().await;
+    let ids = seed::workloads(&config).await;
+    let org_ids = seed::organization_with_ou(&config).await;
+    let snapshot = collect(&options(&moto)).await;
+    let a = account(&snapshot, ACCOUNT);
+    check_workloads(a, &ids);
+    check_aws_managed_policies(a);
+    check_organization_path(a, &org_ids);
+    assert_emulator_gaps_without_buckets(a);
+}
+
+fn check_workloads(a: &AccountSnapshot, ids: &seed::Workloads) {
+    let kinds = [
+        "AWS::CloudFormation::Stack",
+        "AWS::CodeBuild::Project",
+        "AWS::EC2::Instance",
+        "AWS::IAM::InstanceProfile",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+    ];
+    let seen: Vec<(String, String)> = inventory(a).into_iter().filter(|(t, _)| kinds.contains(&t.as_str())).collect();
+    let profile_arn = format!("arn:aws:iam::{ACCOUNT}:instance-profile/web-profile");
+    let instance_arn = arn("ec2", &format!("instance/{}", ids.instance));
+    assert_eq!(
+        seen,
+        expected_inventory(&[
+            ("AWS::CloudFormation::Stack", ids.stack_id.clone()),
+            ("AWS::CodeBuild::Project", arn("codebuild", "project/build")),
+            ("AWS::EC2::Instance", instance_arn.clone()),
+            ("AWS::IAM::InstanceProfile", profile_arn.clone()),
+            ("AWS::IAM::Role", seed::role_arn("build-role")),
+            ("AWS::IAM::Role", seed::role_arn("deploy-role")),
+            ("AWS::IAM::Role", seed::role_arn("fn-role")),
+            ("AWS::IAM::Role", seed::role_arn("web-role")),
+            ("AWS::Lambda::Function", arn("lambda", "function:worker")),
+        ])
+    );
+    assert!(ids.stack_id.starts_with(&arn("cloudformation", "stack/app/")), "{}", ids.stack_id);
+    assert_eq!(props(a, &ids.stack_id), json!({"StackName": "app", "RoleARN": seed::role_arn("deploy-role")}));
+    assert_eq!(
+        props(a, &arn("codebuild", "project/build")),
+        json!({"Name": "build", "ServiceRole": seed::role_arn("build-role")})
+    );
+    assert_eq!(
+        props(a, &instance_arn),
+        json!({"InstanceId": ids.instance, "IamInstanceProfile": profile_arn, "State": "running"})
+    );
+    assert_eq!(
+        props(a, &profile_arn),
+        json!({"InstanceProfileName": "web-profile", "Roles": ["web-role"], "Path": "/"})
+    );
+    assert_eq!(
+        props(a, &arn("lambda", "function:worker")),
+        json!({"FunctionName": "worker", "Role": seed::role_arn("fn-role")})
+    );
+    assert_eq!(props(a, &seed::role_arn("web-role"))["ManagedPolicyArns"], json!([seed::IAM_READ_ONLY_POLICY]));
+}
+
+/// moto 5.2.5's copies of the two AWS-managed policies the seed attaches.
+fn check_aws_managed_policies(a: &AccountSnapshot) {
+    let expected = std::collections::BTreeMap::from([
+        (
+            seed::IAM_READ_ONLY_POLICY.to_string(),
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+                "Action": ["iam:GenerateCredentialReport", "iam:GenerateServiceLastAccessedDetails", "iam:Get*",
+                           "iam:List*", "iam:SimulateCustomPolicy", "iam:SimulatePrincipalPolicy"]}]}),
+        ),
+        (
+            seed::LAMBDA_BASIC_POLICY.to_string(),
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]}]}),
+        ),
+    ]);
+    assert_eq!(a.aws_managed_policies, expected);
+    assert!(
+        a.resources.iter().all(|r| r.arn.split(':').nth(4) != Some("aws")),
+        "AWS-managed policies are not resources"
+    );
+}
+
+fn check_organization_path(a: &AccountSnapshot, ids: &seed::OrgIds) {
+    let org = a.account.organization.known().unwrap().clone().expect("in an organization");
+    assert_eq!(org.parents.known(), Some(&vec![ids.root.clone(), ids.ou.clone()]));
+    let summary =
+        |policies: &nextgap_model::Fact<Vec<nextgap_model::account::NamedPolicy>>| -> Vec<(String, Vec<String>)> {
+            let mut list: Vec<(String, Vec<String>)> =
+                policies.known().expect("readable").iter().map(|p| (p.name.clone(), p.targets.clone())).collect();
+            list.sort();
+            list
+        };
+    // moto attaches the FullAWSAccess policies to the root, to each new OU and to the
+    // management account, as AWS does.
+    let mut defaults = vec![ids.root.clone(), ids.ou.clone(), ACCOUNT.to_string()];
+    defaults.sort();
+    assert_eq!(
+        summary(&org.service_control_policies),
+        [("FullAWSAccess".to_string(), defaults.clone()), ("deny-leave".to_string(), vec![ids.ou.clone()])]
+    );
+    let deny = org.service_control_policies.known().unwrap().iter().find(|p| p.id == ids.scp).unwrap().clone();
+    assert_eq!(deny.document, serde_json::from_str::<Value>(seed::DENY_LEAVE).unwrap());
+    assert_eq!(summary(&org.resource_control_policies), [("RCPFullAWSAccess".to_string(), defaults)]);
 }

@@ -5,10 +5,12 @@ pub mod backup;
 pub mod data;
 pub mod gap;
 pub mod iam;
+pub mod iam_lint;
 pub mod live;
 pub mod net;
 pub mod outage;
 pub mod trail;
+pub mod wargame;
 
 use crate::Rule;
 
@@ -18,9 +20,11 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     data::RULES,
     gap::RULES,
     iam::RULES,
+    iam_lint::RULES,
     live::RULES,
     net::RULES,
     outage::RULES,
     trail::EVENT_RULES,
     trail::CORRELATED_RULES,
+    wargame::RULES,
 ];

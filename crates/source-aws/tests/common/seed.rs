@@ -324,3 +324,150 @@ pub async fn default_security_group(config: &SdkConfig) -> String {
     let out = ec2.describe_security_groups().group_names("default").send().await.unwrap();
     out.security_groups()[0].group_id().unwrap().to_string()
 }
+
+const TRUST_LAMBDA: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+const TRUST_CLOUDFORMATION: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudformation.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+const TRUST_CODEBUILD: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+pub const LAMBDA_BASIC_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+pub const IAM_READ_ONLY_POLICY: &str = "arn:aws:iam::aws:policy/IAMReadOnlyAccess";
+/// An empty ZIP archive (end-of-central-directory record only): moto stores the code unread.
+const EMPTY_ZIP: &[u8] = &[0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/// Ids AWS chose while seeding the workloads.
+pub struct Workloads {
+    pub instance: String,
+    pub stack_id: String,
+}
+
+pub fn role_arn(name: &str) -> String {
+    format!("arn:aws:iam::{}:role/{name}", super::ACCOUNT)
+}
+
+/// Workloads that run as roles: a Lambda function (`fn-role`, AWSLambdaBasicExecutionRole
+/// attached), an instance with instance profile `web-profile` (`web-role`, IAMReadOnlyAccess
+/// attached), a stack deployed with service role `deploy-role`, a CodeBuild project running as
+/// `build-role`.
+pub async fn workloads(config: &SdkConfig) -> Workloads {
+    workload_roles(config).await;
+    let lambda = aws_sdk_lambda::Client::new(config);
+    lambda
+        .create_function()
+        .function_name("worker")
+        .runtime(aws_sdk_lambda::types::Runtime::Python312)
+        .role(role_arn("fn-role"))
+        .handler("index.handler")
+        .code(
+            aws_sdk_lambda::types::FunctionCode::builder()
+                .zip_file(aws_sdk_lambda::primitives::Blob::new(EMPTY_ZIP))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let instance = instance_with_profile(config).await;
+    let cfn = aws_sdk_cloudformation::Client::new(config);
+    let stack = cfn
+        .create_stack()
+        .stack_name("app")
+        .template_body(r#"{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}"#)
+        .role_arn(role_arn("deploy-role"))
+        .send()
+        .await
+        .unwrap();
+    build_project(config).await;
+    Workloads { instance, stack_id: stack.stack_id().unwrap().to_string() }
+}
+
+async fn workload_roles(config: &SdkConfig) {
+    let iam = aws_sdk_iam::Client::new(config);
+    for (name, trust) in [
+        ("fn-role", TRUST_LAMBDA),
+        ("web-role", TRUST_EC2),
+        ("deploy-role", TRUST_CLOUDFORMATION),
+        ("build-role", TRUST_CODEBUILD),
+    ] {
+        iam.create_role().role_name(name).assume_role_policy_document(trust).send().await.unwrap();
+    }
+    iam.attach_role_policy().role_name("fn-role").policy_arn(LAMBDA_BASIC_POLICY).send().await.unwrap();
+    iam.attach_role_policy().role_name("web-role").policy_arn(IAM_READ_ONLY_POLICY).send().await.unwrap();
+    iam.create_instance_profile().instance_profile_name("web-profile").send().await.unwrap();
+    iam.add_role_to_instance_profile().instance_profile_name("web-profile").role_name("web-role").send().await.unwrap();
+}
+
+async fn instance_with_profile(config: &SdkConfig) -> String {
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let profile = aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+        .arn(format!("arn:aws:iam::{}:instance-profile/web-profile", super::ACCOUNT))
+        .build();
+    let out = ec2
+        .run_instances()
+        .image_id("ami-12345678")
+        .min_count(1)
+        .max_count(1)
+        .iam_instance_profile(profile)
+        .send()
+        .await
+        .unwrap();
+    out.instances()[0].instance_id().unwrap().to_string()
+}
+
+async fn build_project(config: &SdkConfig) {
+    use aws_sdk_codebuild::types::*;
+    let codebuild = aws_sdk_codebuild::Client::new(config);
+    codebuild
+        .create_project()
+        .name("build")
+        .source(ProjectSource::builder().r#type(SourceType::S3).location("source-bucket/app.zip").build().unwrap())
+        .artifacts(ProjectArtifacts::builder().r#type(ArtifactsType::NoArtifacts).build().unwrap())
+        .environment(
+            ProjectEnvironment::builder()
+                .r#type(EnvironmentType::LinuxContainer)
+                .image("aws/codebuild/standard:7.0")
+                .compute_type(ComputeType::BuildGeneral1Small)
+                .build()
+                .unwrap(),
+        )
+        .service_role(role_arn("build-role"))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Ids of the Organization seeded by [`organization_with_ou`].
+pub struct OrgIds {
+    pub root: String,
+    pub ou: String,
+    pub scp: String,
+}
+
+/// An Organization whose management account (the caller's) sits in OU `workloads`, with an SCP
+/// `deny-leave` attached to that OU.
+pub async fn organization_with_ou(config: &SdkConfig) -> OrgIds {
+    use aws_sdk_organizations::types::{OrganizationFeatureSet, PolicyType};
+    let org = aws_sdk_organizations::Client::new(config);
+    org.create_organization().feature_set(OrganizationFeatureSet::All).send().await.unwrap();
+    let root = org.list_roots().send().await.unwrap().roots()[0].id().unwrap().to_string();
+    let ou = org.create_organizational_unit().parent_id(&root).name("workloads").send().await.unwrap();
+    let ou = ou.organizational_unit().unwrap().id().unwrap().to_string();
+    org.move_account()
+        .account_id(super::ACCOUNT)
+        .source_parent_id(&root)
+        .destination_parent_id(&ou)
+        .send()
+        .await
+        .unwrap();
+    let scp = org
+        .create_policy()
+        .name("deny-leave")
+        .description("no leaving")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(DENY_LEAVE)
+        .send()
+        .await
+        .unwrap();
+    let scp = scp.policy().unwrap().policy_summary().unwrap().id().unwrap().to_string();
+    org.attach_policy().policy_id(&scp).target_id(&ou).send().await.unwrap();
+    OrgIds { root, ou, scp }
+}
+
+pub const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;

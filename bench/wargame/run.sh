@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# bench/wargame: `nextgap wargame --all` (full graph + blast radius of every principal) side by side
+# with cloudsplaining and PMapper on the same `get-account-authorization-details` inputs.
+#
+#   bench/wargame/run.sh [--help] [options]     (see bench/README.md)
+#
+# Installs the peers in ${XDG_CACHE_HOME:-$HOME/.cache}/nextgap-bench/wargame-venv, generates the
+# synthetic accounts once (bench/wargame/gen_account.py, cached in .../nextgap-bench/wargame/inputs),
+# runs every tool on the same inputs and prints a table, the ratios and planted paths found vs expected.
+# The work is done by bench/wargame/run.py; this wrapper only finds a Python 3.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+python="${NEXTGAP_BENCH_PYTHON:-}"
+if [[ -z "$python" ]]; then
+    for candidate in python3 python; do
+        if command -v "$candidate" >/dev/null 2>&1 \
+            && "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
+            python="$candidate"
+            break
+        fi
+    done
+fi
+if [[ -z "$python" ]]; then
+    echo "bench/wargame: needs Python >= 3.9 (set NEXTGAP_BENCH_PYTHON)" >&2
+    exit 2
+fi
+exec "$python" "$here/run.py" "$@"

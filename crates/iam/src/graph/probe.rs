@@ -1,0 +1,217 @@
+//! Fast "can this principal do that?" for graph building: a principal's policies are first cut
+//! down to the statements that name the action, so asking about thousands of targets costs a
+//! few statements each, and a principal whose statements name no resource in particular is
+//! evaluated once for all targets.
+
+use super::{steps_of, Node, Step};
+use crate::eval::matching::action_matches;
+use crate::eval::{evaluate, ContextValue, Decision, Effect, Outcome, Policy, PolicySet, Request};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a principal may do with one action.
+#[derive(Debug, Clone)]
+pub enum Grant {
+    /// Nothing allows it.
+    No,
+    /// The same decision whatever the resource (every statement says `Resource: *`).
+    Uniform(Decision),
+    /// Depends on the resource: evaluate per target with the reduced policy set.
+    Targeted,
+}
+
+/// One action's grant and the principal's policies cut down to the statements naming it.
+struct Entry {
+    grant: Grant,
+    set: PolicySet,
+}
+
+/// An allowed request: the statements used and the unknown condition keys, if any.
+#[derive(Debug, Clone)]
+pub struct Allowed {
+    pub steps: Vec<Step>,
+    pub only_if: Vec<String>,
+}
+
+fn reduce(policy: &Arc<Policy>, action: &str) -> Option<Arc<Policy>> {
+    let statements: Vec<_> = policy.statements.iter().filter(|s| action_matches(&s.action, action)).cloned().collect();
+    if statements.is_empty() {
+        return None;
+    }
+    if statements.len() == policy.statements.len() {
+        return Some(policy.clone());
+    }
+    Some(Arc::new(Policy { name: policy.name.clone(), variables: policy.variables, statements }))
+}
+
+fn reduce_all(list: &[Arc<Policy>], action: &str) -> Vec<Arc<Policy>> {
+    list.iter().filter_map(|p| reduce(p, action)).collect()
+}
+
+/// Keeps a level's place even when none of its policies name the action: an empty level then
+/// allows nothing, as it should.
+fn reduce_set(set: &PolicySet, action: &str) -> PolicySet {
+    PolicySet {
+        identity: reduce_all(&set.identity, action),
+        boundary: set.boundary.as_ref().map(|b| {
+            reduce(b, action).unwrap_or_else(|| {
+                Arc::new(Policy { name: b.name.clone(), variables: b.variables, statements: Vec::new() })
+            })
+        }),
+        session: reduce_all(&set.session, action),
+        scps: set.scps.iter().map(|l| reduce_all(l, action)).collect(),
+        rcps: Vec::new(),
+        resource: None,
+        principal_account: set.principal_account.clone(),
+        resource_account: None,
+        resource_policy_required: false,
+    }
+}
+
+fn resource_free(set: &PolicySet) -> bool {
+    let all = set.identity.iter().chain(&set.boundary).chain(&set.session).chain(set.scps.iter().flatten());
+    all.flat_map(|p| p.statements.iter())
+        .all(|s| s.resource.as_ref().is_none_or(|r| !r.negated && r.values.iter().all(|v| v == "*")))
+}
+
+fn allowed(decision: &Decision, action: &str, resource: &str) -> Option<Allowed> {
+    match &decision.result {
+        Outcome::Allowed => Some(Allowed { steps: steps_of(action, resource, &decision.reasons), only_if: vec![] }),
+        Outcome::Conditional { keys } => {
+            Some(Allowed { steps: steps_of(action, resource, &decision.reasons), only_if: keys.clone() })
+        }
+        Outcome::ExplicitDeny | Outcome::ImplicitDeny => None,
+    }
+}
+
+/// Per-principal cache of grants by action.
+pub struct Probe<'n> {
+    pub node: &'n Node,
+    entries: HashMap<String, Entry>,
+}
+
+impl<'n> Probe<'n> {
+    pub fn new(node: &'n Node) -> Probe<'n> {
+        Probe { node, entries: HashMap::new() }
+    }
+
+    fn request(&self, action: &str, resource: &str, context: &[(&str, &str)]) -> Request {
+        Request {
+            principal: self.node.arn.clone(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: context.iter().map(|(k, v)| (k.to_string(), ContextValue::Single(v.to_string()))).collect(),
+            known_keys_complete: false,
+        }
+    }
+
+    fn entry(&mut self, action: &str) -> &Entry {
+        if !self.entries.contains_key(action) {
+            let entry = self.compute(action);
+            self.entries.insert(action.to_string(), entry);
+        }
+        &self.entries[action]
+    }
+
+    /// The principal's grant for an action (cached).
+    pub fn grant(&mut self, action: &str) -> &Grant {
+        &self.entry(action).grant
+    }
+
+    fn compute(&self, action: &str) -> Entry {
+        let outside = self.node.is_outside();
+        // Nothing is known of an outside principal's own policies: it may do anything its
+        // account allows; what counts is the other side's resource policy.
+        let set = if outside { everything() } else { reduce_set(&self.node.policies, action) };
+        let root = self.node.kind == super::NodeKind::Root;
+        let allows_some = set.identity.iter().any(|p| p.statements.iter().any(|s| s.effect == Effect::Allow));
+        let grant = if !root && !allows_some {
+            Grant::No
+        } else if resource_free(&set) {
+            let decision = evaluate(&set, &self.request(action, "*", &[]));
+            match decision.result {
+                Outcome::ImplicitDeny | Outcome::ExplicitDeny => Grant::No,
+                _ => Grant::Uniform(decision),
+            }
+        } else {
+            Grant::Targeted
+        };
+        Entry { grant, set }
+    }
+
+    /// Whether nothing allows the action (cheap pre-check before walking targets).
+    pub fn never(&mut self, action: &str) -> bool {
+        matches!(self.grant(action), Grant::No)
+    }
+
+    /// Can the principal do `action` on `resource`, with these condition keys known?
+    pub fn can(&mut self, action: &str, resource: &str, context: &[(&str, &str)]) -> Option<Allowed> {
+        let req = self.request(action, resource, context);
+        let entry = self.entry(action);
+        match &entry.grant {
+            Grant::No => None,
+            Grant::Uniform(d) if context.is_empty() => allowed(d, action, resource),
+            Grant::Uniform(_) | Grant::Targeted => allowed(&evaluate(&entry.set, &req), action, resource),
+        }
+    }
+
+    /// The same, with a resource policy taking part (bucket policies, trust policies);
+    /// `required`: the resource policy must allow even in the same account.
+    pub fn can_with(&mut self, action: &str, resource: &str, policy: &Arc<Policy>, required: bool) -> Option<Allowed> {
+        let req = self.request(action, resource, &[]);
+        let account = self.node.account.clone();
+        let mut set = self.entry(action).set.clone();
+        set.resource = Some(policy.clone());
+        set.resource_policy_required = required;
+        set.principal_account = Some(account);
+        allowed(&evaluate(&set, &req), action, resource)
+    }
+
+    /// Some resource the action is allowed on: `*`, else each allowing pattern made concrete
+    /// (for resources the attacker creates and names).
+    pub fn can_some(&mut self, action: &str, context: &[(&str, &str)]) -> Option<Allowed> {
+        if let Some(a) = self.can(action, "*", context) {
+            return Some(a);
+        }
+        let entry = self.entry(action);
+        if !matches!(entry.grant, Grant::Targeted) {
+            return None;
+        }
+        let candidates: Vec<String> = entry
+            .set
+            .identity
+            .iter()
+            .flat_map(|p| p.statements.iter())
+            .filter(|s| s.effect == Effect::Allow)
+            .filter_map(|s| s.resource.as_ref())
+            .filter(|r| !r.negated)
+            .flat_map(|r| r.values.iter().map(|v| v.replace(['*', '?'], "x")))
+            .collect();
+        candidates.iter().find_map(|c| self.can(action, c, context))
+    }
+
+    /// The allow patterns of the action's statements, to find candidate targets fast; `None`
+    /// when any statement could reach any resource (`*`, `NotResource`).
+    pub fn patterns(&mut self, action: &str) -> Option<Vec<String>> {
+        let entry = self.entry(action);
+        match entry.grant {
+            Grant::No => return Some(Vec::new()),
+            Grant::Uniform(_) => return None,
+            Grant::Targeted => {}
+        }
+        let mut out = Vec::new();
+        for s in entry.set.identity.iter().flat_map(|p| p.statements.iter()).filter(|s| s.effect == Effect::Allow) {
+            match &s.resource {
+                Some(r) if !r.negated && !r.values.iter().any(|v| v == "*") => out.extend(r.values.iter().cloned()),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+fn everything() -> PolicySet {
+    let doc = serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let policy = Policy::parse("(outside the input: assumed to allow everything)", &doc).expect("static policy parses");
+    PolicySet { identity: vec![Arc::new(policy)], ..PolicySet::default() }
+}
