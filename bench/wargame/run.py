@@ -322,7 +322,10 @@ def perf_table(rows: list[dict]) -> str:
     cells = [[c[0] for c in cols]]
     for r in rows:
         r = dict(r)
-        if r.get("status") != "ok":
+        if r.get("status") == "timeout":
+            # what it had used when it was killed: lower bounds
+            r["result"] = r.get("error")
+        elif r.get("status") != "ok":
             keep = ("tool", "input", "principals", "policies", "ratio", "cpu_ratio")
             r = {k: r.get(k) for k in keep} | {"result": r.get("result") or r.get("status", "").upper()}
         cells.append([fmt(r.get(k), 3 if k in ("wall_s", "cpu_s") else 2) for _, k in cols])
@@ -530,6 +533,8 @@ def report(args, facts, versions, inputs, results, notes, tools, started, subrea
                 r["cpu_ratio"] = f"x{r['cpu_s'] / base['cpu_s']:.1f}"
         elif r.get("status") == "timeout":
             r["ratio"] = f">x{args.timeout / base['wall_s']:.0f}"
+            if base.get("cpu_s") and r.get("cpu_s"):
+                r["cpu_ratio"] = f">x{r['cpu_s'] / base['cpu_s']:.0f}"
     ex_cs = next((r for r in results if r["input"] == "cloudsplaining-example" and r["tool"] == "cloudsplaining"), None)
     ex_ng = ng.get("cloudsplaining-example")
     if ex_cs and ex_cs.get("status") == "ok" and ex_ng:

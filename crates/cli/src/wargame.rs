@@ -7,7 +7,7 @@ use crate::report::{findings_exit_code, threshold, ConfigArgs};
 use crate::EXIT_ERROR;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use nextgap_findings::{Report, Severity};
+use nextgap_findings::{Report, ScanError, Severity};
 use nextgap_iam::graph::{self, Graph};
 use nextgap_iam::wargame::{self as wg, Analysis};
 use nextgap_sinks::wargame::{self as render, WargameReport};
@@ -57,17 +57,28 @@ pub struct WargameArgs {
     pub aws: AwsArgs,
 }
 
-fn load(args: &WargameArgs) -> Result<(Snapshot, Vec<String>)> {
+/// Reads every input; an unreadable one is reported (file and position) and the others are
+/// still war-gamed.
+fn load(args: &WargameArgs) -> Result<(Snapshot, Vec<String>, Vec<ScanError>)> {
     if args.inputs.is_empty() {
-        return Ok((live_snapshot(&args.aws)?, vec!["(live)".into()]));
+        return Ok((live_snapshot(&args.aws)?, vec!["(live)".into()], Vec::new()));
     }
     let mut inputs = Vec::new();
+    let mut names = Vec::new();
+    let mut errors = Vec::new();
     for path in &args.inputs {
-        let input = read_input(path).with_context(|| format!("reading {}", path.display()))?;
-        inputs.push(input);
+        match read_input(path) {
+            Ok(input) => {
+                inputs.push(input);
+                names.push(path.display().to_string());
+            }
+            Err(e) => {
+                eprintln!("nextgap: {e}");
+                errors.push(ScanError { file: path.display().to_string(), line: 0, column: 0, message: e.to_string() });
+            }
+        }
     }
-    let names = args.inputs.iter().map(|p| p.display().to_string()).collect();
-    Ok((nextgap_snapshot::merge(inputs), names))
+    Ok((nextgap_snapshot::merge(inputs), names, errors))
 }
 
 /// Named scenarios run once per candidate principal, worst first, `--top` of them.
@@ -101,10 +112,10 @@ pub fn run(args: WargameArgs) -> Result<u8> {
             eprintln!("nextgap: {what}: {:.3} s", clock.elapsed().as_secs_f64());
         }
     };
-    let (snapshot, names) = load(&args)?;
+    let (snapshot, names, errors) = load(&args)?;
     lap("read");
     if snapshot.accounts.is_empty() {
-        eprintln!("nextgap: the input holds no account");
+        eprintln!("nextgap: no input holds an account to war-game");
         return Ok(EXIT_ERROR);
     }
     let g: Graph = graph::build(&graph::Input { accounts: snapshot.accounts.iter().collect() });
@@ -128,6 +139,7 @@ pub fn run(args: WargameArgs) -> Result<u8> {
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     report.findings = nextgap_rules::graph::findings(&ranking, &config, names.first().map_or("", String::as_str));
     report.summary.files_scanned = names.len();
+    report.errors = errors;
     report.finish();
     let out = WargameReport {
         tool: format!("nextgap {}", env!("CARGO_PKG_VERSION")),
@@ -143,6 +155,7 @@ pub fn run(args: WargameArgs) -> Result<u8> {
         findings: report.findings.clone(),
         unsupported_paths: graph::unsupported_paths().into_iter().map(String::from).collect(),
         unknowns: g.unknowns.clone(),
+        errors: report.errors.clone(),
         summary: report.summary.clone(),
     };
     write(&args, &out, &report)?;

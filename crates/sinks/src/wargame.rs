@@ -28,6 +28,8 @@ pub struct WargameReport {
     pub unsupported_paths: Vec<String>,
     /// What could not be evaluated, and why.
     pub unknowns: Vec<String>,
+    /// Inputs that could not be read.
+    pub errors: Vec<nextgap_findings::ScanError>,
     pub summary: nextgap_findings::Summary,
 }
 
@@ -47,14 +49,9 @@ fn step_line(out: &mut String, indent: &str, s: &ChainStep) {
     let _ = writeln!(out, "{indent}└─ {arrow}{path}{via}");
     for p in &s.permissions {
         let sid = p.sid.as_deref().map(|s| format!(" sid {s}")).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{indent}     {} on {} — {}, statement {}{sid}",
-            p.permission,
-            short(&p.resource),
-            p.policy,
-            p.statement
-        );
+        // Synthetic grants (the root user, outside principals) have no statement to cite.
+        let statement = if p.policy.starts_with('(') { String::new() } else { format!(", statement {}", p.statement) };
+        let _ = writeln!(out, "{indent}     {} on {} — {}{statement}{sid}", p.permission, short(&p.resource), p.policy);
     }
     if !s.only_if.is_empty() {
         let _ = writeln!(out, "{indent}     only if: {}", s.only_if.join(", "));
@@ -191,6 +188,9 @@ pub fn text(report: &WargameReport, top: usize) -> String {
                 writeln!(out, "  {} {} [{}] {}", f.severity.as_str().to_uppercase(), f.rule_id, f.family, f.message);
         }
     }
+    for e in &report.errors {
+        let _ = writeln!(out, "\n  ERROR {}: {}", e.file, e.message);
+    }
     if !report.unknowns.is_empty() {
         let _ = writeln!(out, "\n== Not evaluated ({})", report.unknowns.len());
         for u in report.unknowns.iter().take(20) {
@@ -210,6 +210,9 @@ fn drawn(report: &WargameReport, top: usize) -> Vec<ChainStep> {
     for r in report.ranking.iter().take(top) {
         out.extend(r.admin_chain.iter().cloned());
     }
+    // An administrator's reach over its whole account is one fact, drawn as its edge to
+    // ADMINISTRATOR, not a fan of edges.
+    out.retain(|s| s.kind != "as-admin");
     let mut seen = BTreeSet::new();
     out.retain(|s| seen.insert((s.from.clone(), s.to.clone(), s.kind.clone())));
     out
@@ -268,7 +271,7 @@ pub fn mermaid(report: &WargameReport, top: usize) -> String {
         let a = id(short(&s.from), &mut ids);
         let b = id(&to, &mut ids);
         let arrow = if s.kind == "modify" { "-.->" } else { "-->" };
-        lines.push(format!("  {a} {arrow}|{}| {b}", label(s).replace('|', "/")));
+        lines.push(format!("  {a} {arrow}|\"{}\"| {b}", label(s).replace(['|', '"'], "/")));
     }
     let mut out = String::from("flowchart LR\n");
     for (i, name) in ids.iter().enumerate() {

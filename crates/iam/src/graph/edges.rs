@@ -295,10 +295,29 @@ fn assume(g: &Graph, ix: &Index, probe: &mut Probe, out: &mut Out) {
     for role in roles {
         let target = &g.nodes[role];
         let Some(trust) = &target.trust else { continue };
-        if let Some(a) = probe.can_with(action, &target.arn, trust, true) {
+        let allowed =
+            acting_principals(node, trust).iter().find_map(|p| probe.can_with_as(p, action, &target.arn, trust, true));
+        if let Some(a) = allowed {
             out.edge(role, EdgeKind::AssumeRole, path_id("sts-001"), None, vec![a]);
         }
     }
+}
+
+/// Who makes the request: the node itself, and for another account's node also each
+/// principal of that account the trust policy names (a trust naming
+/// `arn:aws:iam::<other>:role/vendor` does not match that account's root).
+fn acting_principals(node: &Node, trust: &crate::eval::Policy) -> Vec<String> {
+    let mut out = vec![node.arn.clone()];
+    if node.kind != NodeKind::ExternalAccount || node.arn == "*" {
+        return out;
+    }
+    let named = trust.statements.iter().filter(|s| s.effect == Effect::Allow).filter_map(|s| s.principal.as_ref());
+    for aws in named.flat_map(|p| p.aws.iter()).map(|a| account_principal(a)) {
+        if account(&aws) == Some(node.account.as_str()) && !out.contains(&aws) {
+            out.push(aws);
+        }
+    }
+    out
 }
 
 /// New access keys and console passwords for other users.

@@ -158,7 +158,22 @@ impl<'n> Probe<'n> {
     /// The same, with a resource policy taking part (bucket policies, trust policies);
     /// `required`: the resource policy must allow even in the same account.
     pub fn can_with(&mut self, action: &str, resource: &str, policy: &Arc<Policy>, required: bool) -> Option<Allowed> {
-        let req = self.request(action, resource, &[]);
+        let principal = self.node.arn.clone();
+        self.can_with_as(&principal, action, resource, policy, required)
+    }
+
+    /// `can_with` for a request made by `principal` on the node's behalf: an outside account
+    /// node stands for every principal of that account, and a trust policy may name only one.
+    pub fn can_with_as(
+        &mut self,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        policy: &Arc<Policy>,
+        required: bool,
+    ) -> Option<Allowed> {
+        let mut req = self.request(action, resource, &[]);
+        req.principal = principal.to_string();
         let account = self.node.account.clone();
         let mut set = self.entry(action).set.clone();
         set.resource = Some(policy.clone());

@@ -4,7 +4,7 @@
 use super::capability::{explain, Category, Kind};
 use super::Analysis;
 use crate::graph::reach::{chain, Hop};
-use crate::graph::{EdgeKind, NodeId, Step};
+use crate::graph::{EdgeKind, NodeId, NodeKind, Step};
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -161,8 +161,12 @@ fn chains(an: &Analysis, start: &[NodeId]) -> Vec<(NodeId, Vec<ChainStep>)> {
         let mut next: Vec<(NodeId, ChainStep)> =
             g.out[at].iter().map(|&e| (g.edges[e].to, ChainStep::edge(an, &g.edges[e]))).collect();
         if an.powerful[at] {
+            // As in `reach`: the users and roles of its account, not the root user (no IAM
+            // permission yields the root user's credentials).
             let implied = (0..g.nodes.len()).filter(|&j| {
-                j != at && g.nodes[j].account == g.nodes[at].account && g.is_actor(j) && !g.nodes[j].is_outside()
+                j != at
+                    && g.nodes[j].account == g.nodes[at].account
+                    && matches!(g.nodes[j].kind, NodeKind::User | NodeKind::Role)
             });
             next.extend(implied.map(|j| (j, ChainStep::implied(an, at, j))));
         }
