@@ -134,13 +134,15 @@ pub fn scenario_text(out: &mut String, s: &ScenarioReport) {
 }
 
 pub fn ranking_text(out: &mut String, ranking: &[Ranked], top: usize) {
-    let _ = writeln!(out, "\n== Blast radius, largest first (top {} of {})", top.min(ranking.len()), ranking.len());
+    let shown = &ranking[..top.min(ranking.len())];
+    let width = shown.iter().map(|r| short(&r.principal).chars().count()).max().unwrap_or(9).max(9);
+    let _ = writeln!(out, "\n== Blast radius, largest first (top {} of {})", shown.len(), ranking.len());
     let _ = writeln!(
         out,
-        "  {:>4}  {:<45} {:>6} {:>7} {:>6} {:>7} {:>5}",
+        "  {:>4}  {:<width$}  {:>5}  {:>7}  {:>6}  {:>8}  {:>5}",
         "rank", "principal", "admin", "reaches", "delete", "same-dom", "audit"
     );
-    for r in ranking.iter().take(top) {
+    for r in shown {
         let admin = match (r.admin, r.can_become_admin) {
             (true, _) => "is",
             (false, true) => "can",
@@ -148,7 +150,7 @@ pub fn ranking_text(out: &mut String, ranking: &[Ranked], top: usize) {
         };
         let _ = writeln!(
             out,
-            "  {:>4}  {:<45} {:>6} {:>7} {:>6} {:>7} {:>5}",
+            "  {:>4}  {:<width$}  {:>5}  {:>7}  {:>6}  {:>8}  {:>5}",
             r.rank,
             short(&r.principal),
             admin,
