@@ -148,7 +148,7 @@ pub fn run(args: WargameArgs) -> Result<u8> {
         principals: g.nodes.len(),
         edges: g.edges.len(),
         modify_edges: g.modifies.len(),
-        admins: g.admin.iter().filter(|a| **a).count(),
+        admins: (0..g.nodes.len()).filter(|&i| g.is_actor(i) && g.admin[i]).count(),
         can_become_admin: (0..g.nodes.len()).filter(|&i| g.is_actor(i) && an.can_become_admin(i)).count(),
         scenarios,
         ranking,

@@ -73,10 +73,13 @@ fn principals_resolve_by_name_arn_key_and_root() {
     assert!(wargame::resolve(&g, "nobody").is_err());
 }
 
+/// (store, read, delete, same domain, [(backup, deletable)]).
+type StoreRow<'a> = (&'a str, bool, bool, bool, Vec<(&'a str, bool)>);
+
 /// Everything an administrator of the account holds: every store read and deleted, the three
 /// stores whose backups are deletable too, every audit, lockout and persistence action.
 fn assert_whole_account(report: &ScenarioReport) {
-    let data: Vec<(&str, bool, bool, bool, Vec<(&str, bool)>)> = report
+    let data: Vec<StoreRow> = report
         .data
         .iter()
         .map(|d| {

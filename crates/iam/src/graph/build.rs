@@ -122,7 +122,17 @@ fn scp_levels(acct: &AccountSnapshot, policies: &mut Policies) -> Vec<Vec<Arc<Po
     };
     let mut path = parents.clone();
     path.push(acct.account.account_id.clone());
-    path.iter().map(|target| attached(scps, target, policies)).collect()
+    let levels: Vec<Vec<Arc<Policy>>> = path.iter().map(|target| attached(scps, target, policies)).collect();
+    // Every level of a real Organization has at least one SCP (FullAWSAccess by default); an
+    // empty level means the attachments were not read, and applying it would deny everything.
+    if levels.iter().any(Vec::is_empty) {
+        policies.unknowns.push(format!(
+            "account {}: SCP attachments are missing for part of its Organization path; service control policies are not applied",
+            acct.account.account_id
+        ));
+        return Vec::new();
+    }
+    levels
 }
 
 fn attached(list: &[NamedPolicy], target: &str, policies: &mut Policies) -> Vec<Arc<Policy>> {
