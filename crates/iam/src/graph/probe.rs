@@ -88,11 +88,32 @@ fn allowed(decision: &Decision, action: &str, resource: &str) -> Option<Allowed>
 pub struct Probe<'n> {
     pub node: &'n Node,
     entries: HashMap<String, Entry>,
+    /// Service prefixes its identity allow statements name (lowercase); `None` when one
+    /// could name any service (a wildcard prefix, `NotAction`). Most principals never touch
+    /// IAM or STS: this answers "nothing allows it" without cutting policies down.
+    services: Option<std::collections::HashSet<String>>,
+}
+
+fn allowed_services(node: &Node) -> Option<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for s in node.policies.identity.iter().flat_map(|p| p.statements.iter()).filter(|s| s.effect == Effect::Allow) {
+        if s.action.negated {
+            return None;
+        }
+        for a in &s.action.values {
+            let prefix = a.split(':').next().unwrap_or(a);
+            if prefix.contains(['*', '?']) || !a.contains(':') {
+                return None;
+            }
+            out.insert(prefix.to_ascii_lowercase());
+        }
+    }
+    Some(out)
 }
 
 impl<'n> Probe<'n> {
     pub fn new(node: &'n Node) -> Probe<'n> {
-        Probe { node, entries: HashMap::new() }
+        Probe { node, entries: HashMap::new(), services: allowed_services(node) }
     }
 
     fn request(&self, action: &str, resource: &str, context: &[(&str, &str)]) -> Request {
@@ -120,10 +141,14 @@ impl<'n> Probe<'n> {
 
     fn compute(&self, action: &str) -> Entry {
         let outside = self.node.is_outside();
+        let root = self.node.kind == super::NodeKind::Root;
+        let prefix = action.split(':').next().unwrap_or(action).to_ascii_lowercase();
+        if !outside && !root && self.services.as_ref().is_some_and(|s| !s.contains(&prefix)) {
+            return Entry { grant: Grant::No, set: PolicySet::default() };
+        }
         // Nothing is known of an outside principal's own policies: it may do anything its
         // account allows; what counts is the other side's resource policy.
         let set = if outside { everything() } else { reduce_set(&self.node.policies, action) };
-        let root = self.node.kind == super::NodeKind::Root;
         let allows_some = set.identity.iter().any(|p| p.statements.iter().any(|s| s.effect == Effect::Allow));
         let grant = if !root && !allows_some {
             Grant::No
