@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         fix_snippet: "Statement:\n  - Effect: Allow\n    Action: iam:PassRole\n    Resource: !GetAtt AppFunctionRole.Arn\n    Condition:\n      StringEquals:\n        iam:PassedToService: lambda.amazonaws.com",
         resource_types: &["AWS::IAM::User", "AWS::IAM::Role"],
         well_architected: &["SEC03-BP02", "SEC03-BP04"],
-        cis: &["1.16"],
+        cis: &["2.15"],
         links: &["https://pathfinding.cloud"],
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         fix_snippet: "",
         resource_types: &["AWS::IAM::User", "AWS::IAM::Role"],
         well_architected: &["SEC03-BP02", "SEC02-BP02"],
-        cis: &["1.16"],
+        cis: &["2.15"],
         requires: &["iam:GetAccountAuthorizationDetails"],
         ..RuleMeta::DEFAULT
     },
