@@ -584,10 +584,19 @@ mod scp {
     }
 
     #[test]
-    fn a_level_without_any_allowing_scp_allows_nothing() {
+    fn a_level_without_any_scp_means_unread_attachments() {
+        // Every level of a real Organization holds at least FullAWSAccess: an empty level means
+        // the attachments were not read, so SCPs are left out (and said so), even the deny.
         let mut partial = full_access();
         partial.targets = vec![ROOT.into(), ACCOUNT.into()];
-        assert_eq!(out_of(&graph("999900001111", vec![partial]), &me()), []);
+        let g = graph("999900001111", vec![partial, no_pass_role(ACCOUNT)]);
+        assert_eq!(out_of(&g, &me()), edge_to_target());
+        assert_eq!(
+            g.unknowns,
+            [format!(
+                "account {ACCOUNT}: SCP attachments are missing for part of its Organization path; service control policies are not applied"
+            )]
+        );
     }
 }
 
