@@ -205,7 +205,16 @@ pub(crate) fn steps_of(permission: &str, resource: &str, reasons: &[Reason]) -> 
         .iter()
         .filter(|r| r.effect == Effect::Allow && matches!(r.layer, Layer::Identity | Layer::Resource))
         .collect();
-    let pick = if granting.is_empty() { reasons.iter().collect() } else { granting };
+    // A synthetic grant (an outside principal's assumed permissions) explains less than the
+    // resource policy that let it in.
+    let real: Vec<&Reason> = granting.iter().copied().filter(|r| !r.policy.starts_with('(')).collect();
+    let pick = if !real.is_empty() {
+        real
+    } else if granting.is_empty() {
+        reasons.iter().collect()
+    } else {
+        granting
+    };
     pick.into_iter()
         .take(1)
         .map(|r| Step {

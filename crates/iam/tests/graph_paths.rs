@@ -649,7 +649,7 @@ fn trust_in_an_account_outside_the_input_is_that_account() {
     );
     assert_eq!(
         steps(edge(&g, outside, &by_user, EdgeKind::AssumeRole)),
-        [("sts:AssumeRole", by_user.as_str(), "(outside the input: assumed to allow everything)", 0)]
+        [("sts:AssumeRole", by_user.as_str(), "trust policy of role/by-user", 0)]
     );
     // Exactly one outside node: both principals are that account.
     assert_eq!(g.nodes.iter().filter(|n| n.is_outside()).count(), 1);

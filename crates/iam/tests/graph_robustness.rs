@@ -517,7 +517,6 @@ fn malformed_policies_are_reported_by_name() {
         format!("policy {bad}: missing or invalid Statement: its permissions are not counted"),
         "policy group/g0 inline text: document is not an object: its permissions are not counted".to_string(),
         "policy user/u0 inline no-effect statement 0: invalid Effect None: its permissions are not counted".to_string(),
-        format!("user/u0: managed policy {bad} has no document in the input; its permissions are not counted"),
         format!("user/u0: managed policy {absent} has no document in the input; its permissions are not counted"),
         "user/u0: group gone is not in the input".to_string(),
         "policy trust policy of role/r0 statement 0: unknown principal type Bogus: its permissions are not counted"

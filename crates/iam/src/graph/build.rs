@@ -56,6 +56,8 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 /// Parsed policies, shared between the principals they are attached to.
 struct Policies<'g> {
     managed: HashMap<String, Arc<Policy>>,
+    /// Managed policies present but unparseable: already reported once.
+    broken: std::collections::HashSet<String>,
     unknowns: &'g mut Vec<String>,
 }
 
@@ -73,6 +75,9 @@ impl Policies<'_> {
     fn managed(&mut self, arn: &str, holder: &str) -> Option<Arc<Policy>> {
         if let Some(p) = self.managed.get(arn) {
             return Some(p.clone());
+        }
+        if self.broken.contains(arn) {
+            return None;
         }
         if let Some(doc) = well_known(arn) {
             let p = self.parse(arn, &doc)?;
@@ -147,7 +152,7 @@ pub fn build(input: &Input) -> Graph {
     let mut g = Graph::default();
     let mut unknowns = Vec::new();
     {
-        let mut policies = Policies { managed: HashMap::new(), unknowns: &mut unknowns };
+        let mut policies = Policies { managed: HashMap::new(), broken: Default::default(), unknowns: &mut unknowns };
         for acct in &input.accounts {
             load_managed(acct, &mut policies);
         }
@@ -165,14 +170,16 @@ pub fn build(input: &Input) -> Graph {
 }
 
 fn load_managed(acct: &AccountSnapshot, policies: &mut Policies) {
-    for r in acct.resources.iter().filter(|r| r.resource_type == "AWS::IAM::ManagedPolicy") {
-        if let Some(p) = policies.parse(&r.arn, &r.properties["PolicyDocument"]) {
-            policies.managed.insert(r.arn.clone(), p);
-        }
-    }
-    for (arn, doc) in &acct.aws_managed_policies {
-        if let Some(p) = policies.parse(arn, doc) {
-            policies.managed.insert(arn.clone(), p);
+    let customer = acct.resources.iter().filter(|r| r.resource_type == "AWS::IAM::ManagedPolicy");
+    let docs = customer.map(|r| (&r.arn, &r.properties["PolicyDocument"])).chain(&acct.aws_managed_policies);
+    for (arn, doc) in docs {
+        match policies.parse(arn, doc) {
+            Some(p) => {
+                policies.managed.insert(arn.clone(), p);
+            }
+            None => {
+                policies.broken.insert(arn.clone());
+            }
         }
     }
 }
