@@ -185,6 +185,9 @@ pub struct Graph {
     /// What could not be evaluated, with the reason (never silently dropped).
     pub unknowns: Vec<String>,
     pub inventory: build::Inventory,
+    /// Resource control policies by account: one level per node of its Organization path,
+    /// each with the implicit `RCPFullAWSAccess`. Empty when none is attached.
+    pub rcps: HashMap<String, Vec<Vec<Arc<Policy>>>>,
 }
 
 impl Graph {

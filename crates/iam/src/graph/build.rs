@@ -127,7 +127,7 @@ fn scp_levels(acct: &AccountSnapshot, policies: &mut Policies) -> Vec<Vec<Arc<Po
     };
     let mut path = parents.clone();
     path.push(acct.account.account_id.clone());
-    let levels: Vec<Vec<Arc<Policy>>> = path.iter().map(|target| attached(scps, target, policies)).collect();
+    let levels: Vec<Vec<Arc<Policy>>> = path.iter().map(|target| attached("SCP", scps, target, policies)).collect();
     // Every level of a real Organization has at least one SCP (FullAWSAccess by default); an
     // empty level means the attachments were not read, and applying it would deny everything.
     if levels.iter().any(Vec::is_empty) {
@@ -140,10 +140,50 @@ fn scp_levels(acct: &AccountSnapshot, policies: &mut Policies) -> Vec<Vec<Arc<Po
     levels
 }
 
-fn attached(list: &[NamedPolicy], target: &str, policies: &mut Policies) -> Vec<Arc<Policy>> {
+/// The RCP levels that apply to an account's resources: per node of its Organization path, the
+/// implicit `RCPFullAWSAccess` (always attached, cannot be detached) plus the RCPs attached
+/// there. Empty when no RCP is attached anywhere on the path (nothing to restrict), or when the
+/// account is the management account (RCPs do not apply to it).
+fn rcp_levels(acct: &AccountSnapshot, policies: &mut Policies) -> Vec<Vec<Arc<Policy>>> {
+    let Fact::Known(Some(org)) = &acct.account.organization else { return Vec::new() };
+    if org.management_account_id == acct.account.account_id {
+        return Vec::new();
+    }
+    let (Fact::Known(parents), Fact::Known(rcps)) = (&org.parents, &org.resource_control_policies) else {
+        if let Fact::Unknown(reason) = &org.resource_control_policies {
+            policies.unknowns.push(format!(
+                "account {}: resource control policies not read ({reason}); they are not applied",
+                acct.account.account_id
+            ));
+        }
+        return Vec::new();
+    };
+    let mut path = parents.clone();
+    path.push(acct.account.account_id.clone());
+    let custom: Vec<Vec<Arc<Policy>>> = path
+        .iter()
+        .map(|t| {
+            attached("RCP", rcps, t, policies).into_iter().filter(|p| !p.name.contains("RCPFullAWSAccess")).collect()
+        })
+        .collect();
+    if custom.iter().all(Vec::is_empty) {
+        return Vec::new();
+    }
+    let full = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    let Some(full) = policies.parse("RCPFullAWSAccess (implicit)", &full) else { return Vec::new() };
+    custom
+        .into_iter()
+        .map(|mut level| {
+            level.insert(0, full.clone());
+            level
+        })
+        .collect()
+}
+
+fn attached(kind: &str, list: &[NamedPolicy], target: &str, policies: &mut Policies) -> Vec<Arc<Policy>> {
     list.iter()
         .filter(|p| p.targets.iter().any(|t| t == target))
-        .filter_map(|p| policies.parse(&format!("SCP {} ({})", p.name, p.id), &p.document))
+        .filter_map(|p| policies.parse(&format!("{kind} {} ({})", p.name, p.id), &p.document))
         .collect()
 }
 
@@ -196,6 +236,10 @@ fn add_account(g: &mut Graph, acct: &AccountSnapshot, policies: &mut Policies) {
     let partition = if acct.account.partition.is_empty() { "aws" } else { &acct.account.partition };
     g.accounts.push(account.clone());
     let scps = scp_levels(acct, policies);
+    let rcps = rcp_levels(acct, policies);
+    if !rcps.is_empty() {
+        g.rcps.insert(account.clone(), rcps);
+    }
     let root = format!("arn:{partition}:iam::{account}:root");
     let mut root_node = Node::new(root, "root".into(), NodeKind::Root, account.clone());
     root_node.policies.scps = scps.clone();

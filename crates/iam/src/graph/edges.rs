@@ -231,7 +231,7 @@ fn path_id(id: &str) -> &'static str {
 
 fn from_node(g: &Graph, ix: &Index, id: NodeId) -> (Vec<Edge>, Vec<Edge>, Option<Step>) {
     let node = &g.nodes[id];
-    let mut probe = Probe::new(node);
+    let mut probe = Probe::with_rcps(node, &g.rcps);
     let mut out = Out { from: id, acts: Vec::new(), modifies: Vec::new() };
     let admin = admin(&mut probe);
     assume(g, ix, &mut probe, &mut out);

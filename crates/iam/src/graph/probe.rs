@@ -92,7 +92,11 @@ pub struct Probe<'n> {
     /// could name any service (a wildcard prefix, `NotAction`). Most principals never touch
     /// IAM or STS: this answers "nothing allows it" without cutting policies down.
     services: Option<std::collections::HashSet<String>>,
+    rcps: Option<&'n HashMap<String, Vec<Vec<Arc<Policy>>>>>,
 }
+
+/// Services whose resources resource control policies govern.
+const RCP_SERVICES: &[&str] = &["s3", "sts", "sqs", "kms", "secretsmanager"];
 
 fn allowed_services(node: &Node) -> Option<std::collections::HashSet<String>> {
     let mut out = std::collections::HashSet::new();
@@ -113,7 +117,33 @@ fn allowed_services(node: &Node) -> Option<std::collections::HashSet<String>> {
 
 impl<'n> Probe<'n> {
     pub fn new(node: &'n Node) -> Probe<'n> {
-        Probe { node, entries: HashMap::new(), services: allowed_services(node) }
+        Probe { node, entries: HashMap::new(), services: allowed_services(node), rcps: None }
+    }
+
+    /// With the resource control policies of the accounts whose resources it is asked about.
+    pub fn with_rcps(node: &'n Node, rcps: &'n HashMap<String, Vec<Vec<Arc<Policy>>>>) -> Probe<'n> {
+        Probe { rcps: Some(rcps), ..Probe::new(node) }
+    }
+
+    /// The RCP levels for a request on a resource of `account`, for services RCPs govern.
+    fn rcps_for(&self, action: &str, account: &str) -> Vec<Vec<Arc<Policy>>> {
+        let service = action.split(':').next().unwrap_or_default();
+        if !RCP_SERVICES.contains(&service) {
+            return Vec::new();
+        }
+        self.rcps.and_then(|m| m.get(account)).cloned().unwrap_or_default()
+    }
+
+    /// Global condition keys known from the principal itself. An outside account stands for
+    /// any of its principals: only its account is known.
+    fn known_context(&self) -> impl Iterator<Item = (&str, &str)> {
+        let n = self.node;
+        let federated = n.kind == super::NodeKind::Federated;
+        let account = (!n.account.is_empty() && !federated).then_some(("aws:PrincipalAccount", n.account.as_str()));
+        let inside = !n.is_outside();
+        let arn = inside.then_some(("aws:PrincipalArn", n.arn.as_str()));
+        let username = (n.kind == super::NodeKind::User).then_some(("aws:username", n.name.as_str()));
+        account.into_iter().chain(arn).chain(username)
     }
 
     fn request(&self, action: &str, resource: &str, context: &[(&str, &str)]) -> Request {
@@ -121,7 +151,11 @@ impl<'n> Probe<'n> {
             principal: self.node.arn.clone(),
             action: action.to_string(),
             resource: resource.to_string(),
-            context: context.iter().map(|(k, v)| (k.to_string(), ContextValue::Single(v.to_string()))).collect(),
+            context: self
+                .known_context()
+                .chain(context.iter().copied())
+                .map(|(k, v)| (k.to_string(), ContextValue::Single(v.to_string())))
+                .collect(),
             known_keys_complete: false,
         }
     }
@@ -187,6 +221,38 @@ impl<'n> Probe<'n> {
         self.can_with_as(&principal, action, resource, policy, required)
     }
 
+    /// A request on a resource of `account` (its RCPs apply), with or without its resource
+    /// policy.
+    pub fn can_on(
+        &mut self,
+        action: &str,
+        resource: &str,
+        account: &str,
+        policy: Option<&Arc<Policy>>,
+        required: bool,
+    ) -> Option<Allowed> {
+        let rcps = self.rcps_for(action, account);
+        if rcps.is_empty() {
+            return match policy {
+                Some(p) => self.can_with(action, resource, p, required),
+                None if resource == "*" => self.can_some(action, &[]),
+                None => self.can(action, resource, &[]),
+            };
+        }
+        if self.never(action) && policy.is_none() {
+            return None;
+        }
+        let req = self.request(action, resource, &[]);
+        let principal_account = self.node.account.clone();
+        let mut set = self.entry(action).set.clone();
+        set.resource = policy.cloned();
+        set.resource_policy_required = required;
+        set.principal_account = Some(principal_account);
+        set.resource_account = Some(account.to_string());
+        set.rcps = rcps;
+        allowed(&evaluate(&set, &req), action, resource)
+    }
+
     /// `can_with` for a request made by `principal` on the node's behalf: an outside account
     /// node stands for every principal of that account, and a trust policy may name only one.
     pub fn can_with_as(
@@ -200,10 +266,13 @@ impl<'n> Probe<'n> {
         let mut req = self.request(action, resource, &[]);
         req.principal = principal.to_string();
         let account = self.node.account.clone();
+        let resource_account = crate::eval::matching::account_of(resource).map(str::to_string);
+        let rcps = resource_account.as_deref().map(|a| self.rcps_for(action, a)).unwrap_or_default();
         let mut set = self.entry(action).set.clone();
         set.resource = Some(policy.clone());
         set.resource_policy_required = required;
         set.principal_account = Some(account);
+        set.rcps = rcps;
         allowed(&evaluate(&set, &req), action, resource)
     }
 

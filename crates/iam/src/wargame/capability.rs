@@ -220,7 +220,7 @@ pub fn own(g: &Graph, caps: &[Capability], powerful: &[bool]) -> Vec<FixedBitSet
             if node.is_outside() || node.kind == NodeKind::Group {
                 return set;
             }
-            let mut probe = Probe::new(node);
+            let mut probe = Probe::with_rcps(node, &g.rcps);
             for (i, c) in caps.iter().enumerate() {
                 if c.account != node.account || c.resource == node.arn {
                     continue;
@@ -238,27 +238,20 @@ fn allowed(g: &Graph, probe: &mut Probe, c: &Capability) -> bool {
     if probe.never(c.action) {
         return false;
     }
+    ask(g, probe, c).is_some()
+}
+
+/// One capability asked of a probe: the item's resource policy and its account's RCPs apply.
+fn ask(g: &Graph, probe: &mut Probe, c: &Capability) -> Option<crate::graph::probe::Allowed> {
     let policy = match &c.kind {
         Kind::Store(i) | Kind::Backup { item: i, .. } => g.inventory.items[*i].policy.as_ref(),
         Kind::Account => None,
     };
-    match (policy, c.resource.as_str()) {
-        (Some(p), _) => probe.can_with(c.action, &c.resource, p, false).is_some(),
-        (None, "*") => probe.can_some(c.action, &[]).is_some(),
-        (None, r) => probe.can(c.action, r, &[]).is_some(),
-    }
+    probe.can_on(c.action, &c.resource, &c.account, policy, false)
 }
 
 /// The statement that grants a capability to one principal, for explanations.
 pub fn explain(g: &Graph, id: usize, c: &Capability) -> Option<crate::graph::probe::Allowed> {
-    let mut probe = Probe::new(&g.nodes[id]);
-    let policy = match &c.kind {
-        Kind::Store(i) | Kind::Backup { item: i, .. } => g.inventory.items[*i].policy.clone(),
-        Kind::Account => None,
-    };
-    match (policy, c.resource.as_str()) {
-        (Some(p), _) => probe.can_with(c.action, &c.resource, &p, false),
-        (None, "*") => probe.can_some(c.action, &[]),
-        (None, r) => probe.can(c.action, r, &[]),
-    }
+    let mut probe = Probe::with_rcps(&g.nodes[id], &g.rcps);
+    ask(g, &mut probe, c)
 }
