@@ -34,6 +34,9 @@ pub enum NodeKind {
     ExternalAccount,
     /// An identity provider (OIDC, SAML) whose tokens a trust policy accepts.
     Federated,
+    /// An AWS service a trust policy names (`lambda.amazonaws.com`): it acts as the role for
+    /// whoever can make it run code; shown in the graph, not ranked.
+    Service,
 }
 
 impl NodeKind {
@@ -45,6 +48,7 @@ impl NodeKind {
             NodeKind::Root => "root",
             NodeKind::ExternalAccount => "external-account",
             NodeKind::Federated => "federated",
+            NodeKind::Service => "service",
         }
     }
 }
@@ -96,7 +100,7 @@ impl Node {
     /// Outside the accounts in the input: its own permissions are unknown, so it is assumed to
     /// be able to do anything its own account allows.
     pub fn is_outside(&self) -> bool {
-        matches!(self.kind, NodeKind::ExternalAccount | NodeKind::Federated)
+        matches!(self.kind, NodeKind::ExternalAccount | NodeKind::Federated | NodeKind::Service)
     }
 }
 
@@ -197,7 +201,7 @@ impl Graph {
 
     /// Principals that can act on their own (not groups).
     pub fn is_actor(&self, id: NodeId) -> bool {
-        self.nodes[id].kind != NodeKind::Group
+        !matches!(self.nodes[id].kind, NodeKind::Group | NodeKind::Service)
     }
 }
 

@@ -63,6 +63,9 @@ fn add_outside_nodes(g: &mut Graph) {
             for f in &p.federated {
                 wanted.insert((f.clone(), NodeKind::Federated));
             }
+            for service in &p.service {
+                wanted.insert((service.to_ascii_lowercase(), NodeKind::Service));
+            }
         }
     }
     for (arn, kind) in wanted {
@@ -166,6 +169,9 @@ impl Index {
             }
             for f in &p.federated {
                 self.trusted_arn.entry(f.clone()).or_default().push(role);
+            }
+            for service in &p.service {
+                self.trusted_arn.entry(service.to_ascii_lowercase()).or_default().push(role);
             }
         }
         if everyone {
