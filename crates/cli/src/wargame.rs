@@ -88,12 +88,15 @@ fn named(an: &Analysis, name: &str, top: usize) -> Result<Vec<wg::ScenarioReport
     if candidates.is_empty() {
         eprintln!("nextgap: scenario {name}: no principal in the input fits it");
     }
-    let mut reports: Vec<wg::ScenarioReport> =
-        candidates.iter().map(|&c| wg::scenario(an, name, question, &[c])).collect();
-    let weight =
-        |r: &wg::ScenarioReport| (r.can_become_admin, r.data.iter().filter(|d| d.same_domain).count(), r.reaches.len());
-    reports.sort_by_key(|r| std::cmp::Reverse(weight(r)));
-    reports.truncate(top.max(1));
+    // Rank candidates on what the analysis already knows, then write full reports (chains
+    // and explanations) only for the worst `top`.
+    let mut ranked: Vec<(bool, usize, usize, usize)> = candidates
+        .iter()
+        .map(|&c| (an.can_become_admin(c), an.caps_of(c).count_ones(..), an.reached_by(c).count_ones(..), c))
+        .collect();
+    ranked.sort_by(|a, b| (b.0, b.1, b.2).cmp(&(a.0, a.1, a.2)).then(a.3.cmp(&b.3)));
+    let reports: Vec<wg::ScenarioReport> =
+        ranked.iter().take(top.max(1)).map(|&(_, _, _, c)| wg::scenario(an, name, question, &[c])).collect();
     Ok(reports)
 }
 
