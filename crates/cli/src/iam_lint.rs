@@ -222,30 +222,16 @@ fn finding(file: &str, kind: KindArg, issue: LintIssue, rules: &[&'static Rule],
         (None, _) => "policy".to_string(),
     };
     let evidence = evidence(&issue);
-    let mut finding = Finding {
-        rule_id: rule.meta.id.into(),
-        rule_name: rule.meta.name.into(),
-        family: rule.meta.family.into(),
-        severity: config.severity(rule),
-        title: rule.meta.title.into(),
-        message: issue.message,
-        location: Location {
-            file: file.to_string(),
-            line: issue.line,
-            column: issue.column,
-            logical_id,
-            resource_type: kind.resource_type().into(),
-            path: issue.path,
-            ..Location::default()
-        },
-        evidence,
-        fix: rule.meta.fix.into(),
-        references: rule.meta.references(),
-        fingerprint: String::new(),
-        events: Vec::new(),
+    let location = Location {
+        file: file.to_string(),
+        line: issue.line,
+        column: issue.column,
+        logical_id,
+        resource_type: kind.resource_type().into(),
+        path: issue.path,
+        ..Location::default()
     };
-    finding.compute_fingerprint();
-    Some(finding)
+    Some(config.finding(rule, issue.message, location, evidence))
 }
 
 #[cfg(test)]

@@ -134,6 +134,26 @@ impl Config {
             .unwrap_or(rule.meta.severity)
     }
 
+    /// A finding of `rule` with its metadata, configured severity and fingerprint.
+    pub fn finding(&self, rule: &Rule, message: String, location: Location, evidence: String) -> Finding {
+        let mut finding = Finding {
+            rule_id: rule.meta.id.into(),
+            rule_name: rule.meta.name.into(),
+            family: rule.meta.family.into(),
+            severity: self.severity(rule),
+            title: rule.meta.title.into(),
+            message,
+            location,
+            evidence,
+            fix: rule.meta.fix.into(),
+            references: rule.meta.references(),
+            fingerprint: String::new(),
+            events: Vec::new(),
+        };
+        finding.compute_fingerprint();
+        finding
+    }
+
     /// `[trail]` over the defaults.
     pub fn trail_settings(&self) -> crate::trail::TrailSettings {
         let d = crate::trail::TrailSettings::default();
@@ -187,31 +207,18 @@ pub fn check_model(model: &Model, rules: &[&'static Rule], config: &Config) -> O
                 continue;
             }
             let res = &model.resources[hit.resource];
-            let mut finding = Finding {
-                rule_id: rule.meta.id.into(),
-                rule_name: rule.meta.name.into(),
-                family: rule.meta.family.into(),
-                severity: config.severity(rule),
-                title: rule.meta.title.into(),
-                message: hit.message,
-                location: Location {
-                    file: model.origin.clone(),
-                    line: hit.pos.line,
-                    column: hit.pos.column,
-                    logical_id: res.logical_id.clone(),
-                    resource_type: res.resource_type.clone(),
-                    arn: res.arn.clone(),
-                    path: hit.path,
-                    account: model.account.as_ref().map(|a| a.account_id.clone()).unwrap_or_default(),
-                    region: if hit.region.is_empty() { res.region().to_string() } else { hit.region },
-                },
-                evidence: hit.evidence,
-                fix: rule.meta.fix.into(),
-                references: rule.meta.references(),
-                fingerprint: String::new(),
-                events: Vec::new(),
+            let location = Location {
+                file: model.origin.clone(),
+                line: hit.pos.line,
+                column: hit.pos.column,
+                logical_id: res.logical_id.clone(),
+                resource_type: res.resource_type.clone(),
+                arn: res.arn.clone(),
+                path: hit.path,
+                account: model.account.as_ref().map(|a| a.account_id.clone()).unwrap_or_default(),
+                region: if hit.region.is_empty() { res.region().to_string() } else { hit.region },
             };
-            finding.compute_fingerprint();
+            let finding = config.finding(rule, hit.message, location, hit.evidence);
             outcome.findings.push(finding);
         }
     }

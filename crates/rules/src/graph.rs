@@ -56,28 +56,15 @@ pub fn findings(ranking: &[Ranked], config: &Config, file: &str) -> Vec<Finding>
         for rule in &rules {
             let Check::Graph(check) = rule.check else { continue };
             let Some(hit) = check(r) else { continue };
-            let mut f = Finding {
-                rule_id: rule.meta.id.into(),
-                rule_name: rule.meta.name.into(),
-                family: rule.meta.family.into(),
-                severity: config.severity(rule),
-                title: rule.meta.title.into(),
-                message: hit.message,
-                location: Location {
-                    file: file.to_string(),
-                    logical_id: short(&r.principal).to_string(),
-                    resource_type: resource_type(&r.kind).into(),
-                    arn: Some(r.principal.clone()).filter(|a| a.starts_with("arn:")),
-                    account: r.account.clone(),
-                    ..Location::default()
-                },
-                evidence: hit.evidence,
-                fix: rule.meta.fix.into(),
-                references: rule.meta.references(),
-                fingerprint: String::new(),
-                events: Vec::new(),
+            let location = Location {
+                file: file.to_string(),
+                logical_id: short(&r.principal).to_string(),
+                resource_type: resource_type(&r.kind).into(),
+                arn: Some(r.principal.clone()).filter(|a| a.starts_with("arn:")),
+                account: r.account.clone(),
+                ..Location::default()
             };
-            f.compute_fingerprint();
+            let f = config.finding(rule, hit.message, location, hit.evidence);
             out.push(f);
         }
     }
