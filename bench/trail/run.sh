@@ -11,18 +11,6 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-python="${NEXTGAP_BENCH_PYTHON:-}"
-if [[ -z "$python" ]]; then
-    for candidate in python3 python; do
-        if command -v "$candidate" >/dev/null 2>&1 \
-            && "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
-            python="$candidate"
-            break
-        fi
-    done
-fi
-if [[ -z "$python" ]]; then
-    echo "bench/trail: needs Python >= 3.9 (set NEXTGAP_BENCH_PYTHON)" >&2
-    exit 2
-fi
+# shellcheck source=../python.sh
+source "$here/../python.sh" "bench/trail"
 exec "$python" "$here/run.py" "$@"
